@@ -1,0 +1,4 @@
+export * from './pool.ts';
+export * from './migrate.ts';
+export * from './bootstrap.ts';
+export * from './identifiers.ts';
