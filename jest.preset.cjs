@@ -1,7 +1,7 @@
 // Shared Jest setup: TypeScript through SWC (types are checked by `tsc` in the typecheck target),
 // workspace libraries resolved to their sources through the `@orderly/source` export condition,
 // and the few ESM-only dependencies transformed like our own code.
-const esmOnly = ['jose', 'uuid'];
+const esmOnly = ['jose', 'uuid', 'cookie'];
 
 module.exports = {
   testEnvironment: 'node',

@@ -61,3 +61,22 @@ export const LogLevel = Type.Union(
 export const LOCAL_POSTGRES = 'postgres://postgres@127.0.0.1:5432/orderly';
 export const LOCAL_AMQP = 'amqp://guest:guest@127.0.0.1:5672';
 export const LOCAL_REDIS = 'redis://127.0.0.1:6379';
+
+/** Variables every service reads, with defaults for a developer machine. */
+export function serviceEnv(defaults: { port: number; schema: string }) {
+  const role = `orderly_${defaults.schema}`;
+  return {
+    HOST: Type.String({ default: '127.0.0.1' }),
+    PORT: Port(defaults.port),
+    LOG_LEVEL: LogLevel,
+    DATABASE_URL: Url(`postgres://${role}:${role}@127.0.0.1:5432/orderly`, ['postgres', 'postgresql']),
+    DATABASE_POOL_MAX: Type.Integer({ minimum: 1, maximum: 200, default: 10 }),
+    AMQP_URL: Url(LOCAL_AMQP, ['amqp', 'amqps']),
+    EVENTS_EXCHANGE: Type.String({ minLength: 1, default: 'orderly.events' }),
+    JWKS_URL: Url('http://127.0.0.1:3001/v1/auth/.well-known/jwks.json', ['http', 'https']),
+    JWT_ISSUER: Type.String({ minLength: 1, default: 'orderly-auth' }),
+    JWT_AUDIENCE: Type.String({ minLength: 1, default: 'orderly' }),
+    SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 1_000, default: 10_000 }),
+    SHUTDOWN_DRAIN_DELAY_MS: Type.Integer({ minimum: 0, default: 0 }),
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * The Fastify app every service (and the gateway) starts from: request ids, pino logging with
+ * redaction, strict validation, RFC 9457 errors, security headers, health, metrics and OpenAPI.
+ * Routes are registered by the caller afterwards; this never listens.
+ */
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { registerErrorHandling } from './errors.ts';
+import { registerHealth, type Lifecycle, type ReadinessCheck } from './health.ts';
+import { loggerOptions } from './logger.ts';
+import { registerMetrics, Registry } from './metrics.ts';
+import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts';
+import { validatorCompiler } from './validation.ts';
+
+export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export interface ServiceAppOptions {
+  name: string;
+  version: string;
+  logLevel: string;
+  description?: string;
+  /** Dependencies that must answer for /health/ready to say 200. */
+  readiness?: Record<string, ReadinessCheck>;
+  bodyLimit?: number;
+}
+
+export interface ServiceApp {
+  app: App;
+  lifecycle: Lifecycle;
+  registry: Registry;
+}
+
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export async function createServiceApp(options: ServiceAppOptions): Promise<ServiceApp> {
+  const lifecycle: Lifecycle = { started: false, draining: false };
+  const registry = new Registry();
+  const app = Fastify({
+    logger: loggerOptions({ service: options.name, version: options.version, level: options.logLevel }),
+    genReqId: requestIdFrom,
+    requestIdLogLabel: 'requestId',
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // Behind a load balancer that closes idle connections first (see docs/operations.md).
+    keepAliveTimeout: 72_000,
+    requestTimeout: 30_000,
+    connectionTimeout: 30_000,
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+  registerErrorHandling(app);
+  await app.register(helmet, { global: true });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: `Orderly ${options.name}`, version: options.version, description: options.description ?? '' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+  });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  registerHealth(app, lifecycle, options.readiness ?? {});
+  registerMetrics(app, registry, 'orderly');
+  return { app, lifecycle, registry };
+}
