@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { bootstrapServiceSchema, createPool, quoteIdent, serviceUrl, type Pool } from '@orderly/postgres';
+import { bootstrapServiceSchema, createPool, migrate, quoteIdent, serviceUrl, type Pool } from '@orderly/postgres';
 import { testInfra } from './infra.ts';
 import { assertTestName, uniqueTestName } from './names.ts';
 
@@ -56,4 +56,20 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       }
     },
   };
+}
+
+/**
+ * A test database holding one service's schema, created with the service's own role and migrated
+ * with its real migrations — the same path as production. Returns the role's connection URL.
+ */
+export async function createServiceTestDatabase(schema: string, migrationsDir: string): Promise<{ db: TestDatabase; url: string }> {
+  const db = await createTestDatabase();
+  const { url } = await db.createServiceRole(schema);
+  const pool = createPool({ connectionString: url, applicationName: `${schema}-test-migrate`, max: 1 });
+  try {
+    await migrate(pool, { schema, dir: migrationsDir });
+  } finally {
+    await pool.end();
+  }
+  return { db, url };
 }

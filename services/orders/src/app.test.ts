@@ -1,0 +1,52 @@
+import { once } from 'node:events';
+import path from 'node:path';
+import pino from 'pino';
+import { createServiceTestDatabase, testInfra, type TestDatabase } from '@orderly/testing';
+import type { ServiceApp } from '@orderly/service-kit';
+import { buildApp } from './app.ts';
+import { loadOrdersConfig } from './config.ts';
+import { closeDeps, createDeps, type OrdersDeps } from './deps.ts';
+
+let db: TestDatabase;
+let deps: OrdersDeps;
+let service: ServiceApp;
+
+beforeAll(async () => {
+  const infra = await testInfra();
+  const created = await createServiceTestDatabase('orders', path.join(__dirname, '..', 'migrations'));
+  db = created.db;
+  const config = loadOrdersConfig({ DATABASE_URL: created.url, REDIS_URL: infra.redisUrl, REDIS_KEY_PREFIX: `${db.name}:` });
+  deps = createDeps(config, pino({ level: 'silent' }));
+  if (deps.redis.status !== 'ready') await once(deps.redis, 'ready');
+  service = await buildApp(deps, { logLevel: 'silent', version: 'test' });
+  service.lifecycle.started = true;
+});
+
+afterAll(async () => {
+  await service.app.close();
+  await closeDeps(deps);
+  await db.drop();
+});
+
+describe('orders service app', () => {
+  it('when its dependencies answer, then it is live and ready', async () => {
+    expect((await service.app.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
+    const ready = await service.app.inject({ method: 'GET', url: '/health/ready' });
+    expect(ready.json()).toEqual({ status: 'ready', checks: { postgres: 'up', redis: 'up' } });
+    expect(ready.statusCode).toBe(200);
+  });
+
+  it('when scraped, then it serves Prometheus metrics and its OpenAPI document', async () => {
+    const metrics = await service.app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.headers['content-type']).toContain('text/plain');
+    expect(metrics.body).toContain('process_cpu_seconds_total');
+    const openapi = await service.app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(openapi.json().info.title).toBe('Orderly orders');
+  });
+
+  it('when draining, then readiness answers 503', async () => {
+    service.lifecycle.draining = true;
+    expect((await service.app.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(503);
+    service.lifecycle.draining = false;
+  });
+});

@@ -1,0 +1,30 @@
+/** Starts the orders service: config → deps → HTTP + outbox relay → graceful close. */
+import { readFileSync } from 'node:fs';
+import { startOutboxRelay } from '@orderly/messaging';
+import { createLogger, runService } from '@orderly/service-kit';
+import { buildApp } from './app.ts';
+import { loadOrdersConfig } from './config.ts';
+import { closeDeps, createDeps } from './deps.ts';
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const config = loadOrdersConfig();
+const logger = createLogger({ service: 'orders', version, level: config.LOG_LEVEL });
+const deps = createDeps(config, logger);
+const service = await buildApp(deps, { logLevel: config.LOG_LEVEL, version });
+const relay = startOutboxRelay({
+  pool: deps.pool,
+  amqpUrl: config.AMQP_URL,
+  exchange: config.EVENTS_EXCHANGE,
+  logger: logger.child({ component: 'outbox-relay' }),
+  registry: service.registry,
+});
+
+await runService({
+  app: service.app,
+  lifecycle: service.lifecycle,
+  host: config.HOST,
+  port: config.PORT,
+  graceMs: config.SHUTDOWN_GRACE_MS,
+  drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
+  stop: [() => relay.stop(), () => closeDeps(deps)],
+});
