@@ -22,6 +22,9 @@ export function authenticate(verifier: TokenVerifier): preHandlerAsyncHookHandle
     try {
       request.identity = await verifier.verify(token);
     } catch (error) {
+      if (error instanceof TokenError && error.statusCode === 503) {
+        throw new AppError(503, 'auth-keys-unavailable', 'Tokens cannot be verified right now; try again shortly.', { 'retry-after': '5' });
+      }
       if (error instanceof TokenError) {
         throw new AppError(401, 'unauthorized', 'The bearer token is invalid or expired.', UNAUTHORIZED_HEADERS);
       }
