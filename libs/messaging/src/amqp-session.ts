@@ -54,7 +54,7 @@ export class PublishRejectedError extends Error {
 const DEFAULT_HEARTBEAT_SECONDS = 15;
 
 // amqplib reports a basic.nack as this error; a closed channel gives 'channel closed'.
-const isNack = (error: unknown) => error instanceof Error && error.message === 'message nacked';
+const isNack = (error: unknown) => (error as { message?: unknown } | null)?.message === 'message nacked';
 
 /** Adds a heartbeat when the URL sets none, so a silent network loss is noticed within seconds. */
 function withHeartbeat(url: string): string {

@@ -134,3 +134,34 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, timeo
 }
 
 export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface RawPublisher {
+  /** Publishes a CloudEvent (or any body) to the test exchange with a broker confirm. */
+  publish(routingKey: string, body: unknown, messageId?: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function rawPublisher(env: MessagingTestEnv): Promise<RawPublisher> {
+  const connection = await connect(env.amqpUrl);
+  const channel = await connection.createConfirmChannel();
+  await channel.assertExchange(env.exchange, 'topic', { durable: true });
+  return {
+    async publish(routingKey, body, messageId) {
+      const content = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+      const id = messageId ?? (body && typeof body === 'object' && 'id' in body ? String(body.id) : undefined);
+      channel.publish(env.exchange, routingKey, content, {
+        persistent: true,
+        contentType: 'application/cloudevents+json',
+        ...(id ? { messageId: id } : {}),
+      });
+      await channel.waitForConfirms();
+    },
+    close: () => connection.close().catch(() => undefined),
+  };
+}
+
+/** Counts rows of the test effects table for an event id. */
+export async function effectCount(env: MessagingTestEnv, eventId: string): Promise<number> {
+  const { rows } = await env.admin.query(`SELECT count(*)::int AS n FROM ${env.schema}.effects WHERE event_id = $1`, [eventId]);
+  return rows[0].n;
+}

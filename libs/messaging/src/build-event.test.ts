@@ -1,0 +1,57 @@
+import { dataSchemaOf, EventTypes, validateEvent } from '@orderly/contracts';
+import { buildEvent, eventMessage, parseEventMessage, uuidv7 } from './index.ts';
+
+const data = { userId: '0190f1d2-7b8a-7c3d-9e4f-0a1b2c3d4e50', email: 'a@b.co', name: null };
+
+describe('buildEvent', () => {
+  it('when given type, source, subject, data and a correlation id, then it fills a valid CloudEvent', () => {
+    const event = buildEvent({ type: EventTypes.userRegistered, source: '/auth', subject: data.userId, data, correlationId: 'req-1' });
+    expect(event).toMatchObject({
+      specversion: '1.0',
+      type: 'orderly.user.registered.v1',
+      source: '/auth',
+      subject: data.userId,
+      datacontenttype: 'application/json',
+      dataschema: dataSchemaOf(EventTypes.userRegistered),
+      correlationid: 'req-1',
+      data,
+    });
+    expect(Date.parse(event.time)).toBeGreaterThan(Date.now() - 5_000);
+    expect(validateEvent(event).ok).toBe(true);
+  });
+
+  it('when no correlation id is given, then the attribute is absent', () => {
+    const event = buildEvent({ type: EventTypes.userRegistered, source: '/auth', subject: data.userId, data, correlationId: undefined });
+    expect(event).not.toHaveProperty('correlationid');
+  });
+});
+
+describe('uuidv7', () => {
+  it('when generated, then it is a version 7, RFC variant UUID carrying the time', () => {
+    const now = Date.UTC(2026, 0, 1);
+    const id = uuidv7(now);
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(parseInt(id.replaceAll('-', '').slice(0, 12), 16)).toBe(now);
+  });
+
+  it('when generated at later times, then ids sort by time', () => {
+    const ids = [1, 2, 3].map((ms) => uuidv7(Date.UTC(2026, 0, 1) + ms));
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(Array.from({ length: 1000 }, () => uuidv7())).size).toBe(1000);
+  });
+});
+
+describe('event messages', () => {
+  it('when an event is encoded and decoded, then it round-trips and passes the contract', () => {
+    const event = buildEvent({ type: EventTypes.userRegistered, source: '/auth', subject: data.userId, data });
+    const { content, options } = eventMessage(event);
+    expect(options).toMatchObject({ persistent: true, messageId: event.id, type: event.type, contentType: 'application/cloudevents+json', appId: '/auth' });
+    expect(parseEventMessage(content)).toEqual({ ok: true, event });
+  });
+
+  it('when the body is not JSON, then the error does not quote it', () => {
+    const parsed = parseEventMessage(Buffer.from('{"email":"secret@example.com"'));
+    expect(parsed).toMatchObject({ ok: false, reason: 'unparsable' });
+    expect(JSON.stringify(parsed)).not.toContain('secret@example.com');
+  });
+});
