@@ -29,7 +29,7 @@ export const LauncherEnv = Type.Object({
   ORDERS_INSTANCES: Instances,
   NOTIFICATIONS_INSTANCES: Instances,
   REPORTING_INSTANCES: Instances,
-  AUTH_ADMIN_EMAIL: Type.String({ pattern: '^[^@\s]+@[^@\s]+$', default: 'admin@orderly.local' }),
+  AUTH_ADMIN_EMAIL: Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$', default: 'admin@orderly.local' }),
   AUTH_ADMIN_PASSWORD: Type.String({ minLength: 10, maxLength: 128, default: 'orderly-admin-password' }),
   LOG_LEVEL: LogLevel,
   /** The checkout whose services and gateway are run; defaults to the one holding the launcher. */

@@ -92,13 +92,20 @@ export async function checkRedis(url: string, timeoutMs = DEFAULT_TIMEOUT_MS): P
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  redis.on('error', () => undefined);
+  // The socket's error says why (ECONNREFUSED…); the rejected connect only says the connection closed.
+  let socketError: Error | undefined;
+  redis.on('error', (error: Error) => {
+    socketError ??= error;
+  });
   try {
     await redis.connect();
     const answer = await redis.ping();
     if (answer !== 'PONG') throw new Error(`unexpected answer to PING: ${answer}`);
+  } catch (error) {
+    throw socketError ?? error;
   } finally {
-    redis.disconnect();
+    // After a failed connect the client has already ended; disconnecting again would arm a timer.
+    if (redis.status !== 'end') redis.disconnect();
   }
 }
 
