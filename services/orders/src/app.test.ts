@@ -1,52 +1,41 @@
-import { once } from 'node:events';
-import path from 'node:path';
-import pino from 'pino';
-import { createServiceTestDatabase, testInfra, type TestDatabase } from '@orderly/testing';
-import type { ServiceApp } from '@orderly/service-kit';
-import { buildApp } from './app.ts';
-import { loadOrdersConfig } from './config.ts';
-import { closeDeps, createDeps, type OrdersDeps } from './deps.ts';
+import { startOrdersForTest, type OrdersTestContext } from '../test/orders-harness.ts';
 
-let db: TestDatabase;
-let deps: OrdersDeps;
-let service: ServiceApp;
+let ctx: OrdersTestContext;
 
 beforeAll(async () => {
-  const infra = await testInfra();
-  const created = await createServiceTestDatabase('orders', path.join(__dirname, '..', 'migrations'));
-  db = created.db;
-  const config = loadOrdersConfig({ DATABASE_URL: created.url, REDIS_URL: infra.redisUrl, REDIS_KEY_PREFIX: `${db.name}:` });
-  deps = createDeps(config, pino({ level: 'silent' }));
-  if (deps.redis.status !== 'ready') await once(deps.redis, 'ready');
-  service = await buildApp(deps, { logLevel: 'silent', version: 'test' });
-  service.lifecycle.started = true;
+  ctx = await startOrdersForTest();
 });
-
-afterAll(async () => {
-  await service.app.close();
-  await closeDeps(deps);
-  await db.drop();
-});
+afterAll(() => ctx.close());
 
 describe('orders service app', () => {
   it('when its dependencies answer, then it is live and ready', async () => {
-    expect((await service.app.inject({ method: 'GET', url: '/health/live' })).statusCode).toBe(200);
-    const ready = await service.app.inject({ method: 'GET', url: '/health/ready' });
-    expect(ready.json()).toEqual({ status: 'ready', checks: { postgres: 'up', redis: 'up' } });
+    expect((await ctx.http('GET', '/health/live')).statusCode).toBe(200);
+    const ready = await ctx.http('GET', '/health/ready');
+    expect(ready.json()).toEqual({ status: 'ready', checks: { postgres: 'up' } });
     expect(ready.statusCode).toBe(200);
   });
 
-  it('when scraped, then it serves Prometheus metrics and its OpenAPI document', async () => {
-    const metrics = await service.app.inject({ method: 'GET', url: '/metrics' });
+  it('when scraped, then it serves Prometheus metrics, including the cache counters', async () => {
+    const metrics = await ctx.http('GET', '/metrics');
     expect(metrics.headers['content-type']).toContain('text/plain');
     expect(metrics.body).toContain('process_cpu_seconds_total');
-    const openapi = await service.app.inject({ method: 'GET', url: '/openapi.json' });
-    expect(openapi.json().info.title).toBe('Orderly orders');
+    for (const name of ['orderly_orders_cache_hits_total', 'orderly_orders_cache_misses_total', 'orderly_orders_cache_errors_total']) {
+      expect(metrics.body).toContain(name);
+    }
+  });
+
+  it('when the OpenAPI document is asked, then it describes every orders route', async () => {
+    const openapi = (await ctx.http('GET', '/openapi.json')).json();
+    expect(openapi.info.title).toBe('Orderly orders');
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining(['/v1/orders', '/v1/orders/{id}', '/v1/orders/{id}/cancel', '/v1/orders/{id}/status']),
+    );
+    expect(Object.keys(openapi.paths['/v1/orders'])).toEqual(expect.arrayContaining(['get', 'post']));
   });
 
   it('when draining, then readiness answers 503', async () => {
-    service.lifecycle.draining = true;
-    expect((await service.app.inject({ method: 'GET', url: '/health/ready' })).statusCode).toBe(503);
-    service.lifecycle.draining = false;
+    ctx.service.lifecycle.draining = true;
+    expect((await ctx.http('GET', '/health/ready')).statusCode).toBe(503);
+    ctx.service.lifecycle.draining = false;
   });
 });

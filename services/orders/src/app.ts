@@ -1,20 +1,29 @@
 import { isPostgresReady } from '@orderly/postgres';
 import { createServiceApp, type ReadinessCheck, type ServiceApp } from '@orderly/service-kit';
 import type { OrdersDeps } from './deps.ts';
+import { ordersRoutes } from './orders/orders.routes.ts';
 
 export interface OrdersAppOptions {
   logLevel: string;
   version: string;
+  /** Extra readiness checks from the composition root (e.g. the outbox relay's broker link). */
   readiness?: Record<string, ReadinessCheck>;
 }
 
-/** Builds the orders app; its feature routes arrive with their issue. */
+/**
+ * Builds the orders app. Readiness needs Postgres only: Redis is a read cache that the service
+ * works without (SPEC: Redis down → reads from Postgres), so an outage of it must not take every
+ * replica out of the load balancer; its failures show in `orderly_orders_cache_errors_total`.
+ */
 export async function buildApp(deps: OrdersDeps, options: OrdersAppOptions): Promise<ServiceApp> {
-  return createServiceApp({
+  const service = await createServiceApp({
     name: 'orders',
     version: options.version,
     logLevel: options.logLevel,
     description: 'Orders: placing, listing and moving orders through their lifecycle.',
-    readiness: { postgres: () => isPostgresReady(deps.pool), redis: async () => (await deps.redis.ping()) === 'PONG', ...options.readiness },
+    readiness: { postgres: () => isPostgresReady(deps.pool), ...options.readiness },
   });
+  for (const metric of deps.cache.metrics) service.registry.registerMetric(metric);
+  ordersRoutes(service.app, deps);
+  return service;
 }

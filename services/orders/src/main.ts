@@ -1,10 +1,11 @@
-/** Starts the orders service: config → deps → HTTP + outbox relay → graceful close. */
+/** Starts the orders service: config → deps → HTTP + outbox relay + key cleanup → graceful close. */
 import { readFileSync } from 'node:fs';
 import { startOutboxRelay } from '@orderly/messaging';
 import { createLogger, runService } from '@orderly/service-kit';
 import { buildApp } from './app.ts';
 import { loadOrdersConfig } from './config.ts';
 import { closeDeps, createDeps } from './deps.ts';
+import { startIdempotencyKeyCleanup } from './orders/idempotency-cleanup.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 const config = loadOrdersConfig();
@@ -18,6 +19,11 @@ const relay = startOutboxRelay({
   logger: logger.child({ component: 'outbox-relay' }),
   registry: service.registry,
 });
+const keyCleanup = startIdempotencyKeyCleanup({
+  pool: deps.pool,
+  intervalMs: config.IDEMPOTENCY_CLEANUP_INTERVAL_SECONDS * 1000,
+  logger: logger.child({ component: 'idempotency-cleanup' }),
+});
 
 await runService({
   app: service.app,
@@ -26,5 +32,5 @@ await runService({
   port: config.PORT,
   graceMs: config.SHUTDOWN_GRACE_MS,
   drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
-  stop: [() => relay.stop(), () => closeDeps(deps)],
+  stop: [() => relay.stop(), () => keyCleanup.stop(), () => closeDeps(deps)],
 });
