@@ -1,0 +1,109 @@
+/**
+ * The gateway's configuration, read once from the environment and checked at start. Upstream
+ * lists and trusted proxies are parsed here too, so every bad value is reported in one error.
+ */
+import { isIP } from 'node:net';
+import { ConfigError, LogLevel, loadConfig, Port, Url } from '@orderly/config';
+import { Type, type Static } from '@sinclair/typebox';
+
+export const SERVICE_NAMES = ['auth', 'orders', 'notifications', 'reporting'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** The variable holding each service's instances, and its default on a developer machine. */
+export const UPSTREAM_VARIABLES = {
+  auth: { name: 'AUTH_URL', default: 'http://127.0.0.1:3001' },
+  orders: { name: 'ORDERS_URL', default: 'http://127.0.0.1:3002' },
+  notifications: { name: 'NOTIFICATIONS_URL', default: 'http://127.0.0.1:3003' },
+  reporting: { name: 'REPORTING_URL', default: 'http://127.0.0.1:3004' },
+} as const satisfies Record<ServiceName, { name: string; default: string }>;
+
+const UrlList = (defaultValue: string) => Type.String({ minLength: 1, default: defaultValue });
+const Millis = (defaultValue: number, minimum: number) => Type.Integer({ minimum, default: defaultValue });
+
+export const GatewayEnv = Type.Object({
+  HOST: Type.String({ default: '127.0.0.1' }),
+  PORT: Port(8080),
+  LOG_LEVEL: LogLevel,
+  AUTH_URL: UrlList(UPSTREAM_VARIABLES.auth.default),
+  ORDERS_URL: UrlList(UPSTREAM_VARIABLES.orders.default),
+  NOTIFICATIONS_URL: UrlList(UPSTREAM_VARIABLES.notifications.default),
+  REPORTING_URL: UrlList(UPSTREAM_VARIABLES.reporting.default),
+  JWKS_URL: Url('http://127.0.0.1:3001/v1/auth/.well-known/jwks.json', ['http', 'https']),
+  JWT_ISSUER: Type.String({ minLength: 1, default: 'orderly-auth' }),
+  JWT_AUDIENCE: Type.String({ minLength: 1, default: 'orderly' }),
+  /** Longest wait for an upstream's response headers; the upstream request is then aborted (504). */
+  UPSTREAM_TIMEOUT_MS: Millis(10_000, 1),
+  /** Longest silence inside a response body once it started (streams send heartbeats); 0 = none. */
+  UPSTREAM_IDLE_TIMEOUT_MS: Millis(60_000, 0),
+  HEALTH_CHECK_INTERVAL_MS: Millis(5_000, 100),
+  HEALTH_CHECK_TIMEOUT_MS: Millis(2_000, 1),
+  SHUTDOWN_GRACE_MS: Millis(10_000, 1_000),
+  SHUTDOWN_DRAIN_DELAY_MS: Millis(0, 0),
+  /** Comma-separated addresses or CIDRs of proxies in front of the gateway; empty = none. */
+  TRUST_PROXY: Type.String({ default: '' }),
+  BODY_LIMIT: Type.Integer({ minimum: 1, default: 1024 * 1024 }),
+});
+
+type GatewayEnvValues = Static<typeof GatewayEnv>;
+type UpstreamVariable = (typeof UPSTREAM_VARIABLES)[ServiceName]['name'];
+
+export type GatewayConfig = Readonly<
+  Omit<GatewayEnvValues, UpstreamVariable | 'TRUST_PROXY'> & {
+    /** Base URLs (origins) of each service's instances, in configured order. */
+    upstreams: Readonly<Record<ServiceName, readonly string[]>>;
+    /** Addresses and CIDRs whose X-Forwarded-* headers are believed. */
+    trustedProxies: readonly string[];
+  }
+>;
+
+/** Reads and checks the gateway's environment; throws a ConfigError naming every bad value. */
+export function loadGatewayConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
+  const problems: string[] = [];
+  let values: Readonly<GatewayEnvValues> | undefined;
+  try {
+    values = loadConfig(GatewayEnv, env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+  }
+  const upstreams = {} as Record<ServiceName, readonly string[]>;
+  for (const service of SERVICE_NAMES) {
+    const variable = UPSTREAM_VARIABLES[service];
+    upstreams[service] = parseUrlList(variable.name, env[variable.name] ?? variable.default, problems);
+  }
+  const trustedProxies = parseProxyList(env.TRUST_PROXY ?? '', problems);
+  if (problems.length > 0 || values === undefined) throw new ConfigError(problems);
+
+  const { AUTH_URL: _a, ORDERS_URL: _o, NOTIFICATIONS_URL: _n, REPORTING_URL: _r, TRUST_PROXY: _t, ...rest } = values;
+  return Object.freeze({ ...rest, upstreams: Object.freeze(upstreams), trustedProxies });
+}
+
+function parseUrlList(name: string, raw: string, problems: string[]): readonly string[] {
+  const origins: string[] = [];
+  for (const entry of raw.split(',')) {
+    const url = URL.parse(entry.trim());
+    const plain = url !== null && url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '';
+    if (!plain || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+      problems.push(`${name} must be a comma-separated list of http(s) base URLs without a path; got ${JSON.stringify(entry.trim())}`);
+    } else if (origins.includes(url.origin)) {
+      problems.push(`${name} lists ${url.origin} twice`);
+    } else {
+      origins.push(url.origin);
+    }
+  }
+  return Object.freeze(origins);
+}
+
+function parseProxyList(raw: string, problems: string[]): readonly string[] {
+  const entries = raw.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '');
+  for (const entry of entries) {
+    const [address = '', bits, ...extra] = entry.split('/');
+    const family = isIP(address);
+    const maxBits = family === 6 ? 128 : 32;
+    const validBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+    if (family === 0 || !validBits || extra.length > 0) {
+      problems.push(`TRUST_PROXY must list IP addresses or CIDRs (e.g. 10.0.0.0/8, ::1); got ${JSON.stringify(entry)}`);
+    }
+  }
+  return Object.freeze(entries);
+}

@@ -1,0 +1,265 @@
+import { startFixture, type Fixture } from '../test/fixture.ts';
+import { closedPortUrl, startOrigin, type Origin } from '../test/origin.ts';
+import { eventually, open, send, startGateway, type TestGateway } from '../test/gateway.ts';
+
+let f: Fixture;
+const bearer = () => ({ authorization: `Bearer ${f.token}` });
+
+beforeAll(async () => {
+  f = await startFixture({ UPSTREAM_TIMEOUT_MS: '400' });
+});
+afterAll(() => f.close());
+beforeEach(() => f.reset());
+
+describe('routing', () => {
+  it.each([
+    ['auth', '/v1/auth/me?expand=roles'],
+    ['orders', '/v1/orders/0190a5a0-0000-7000-8000-00000000000a/cancel?reason=a%20b&x=1&x=2&flag'],
+    ['orders', '/v1/orders?status=pending&limit=5&cursor=abc%3D%3D'],
+    ['notifications', '/v1/notifications/stream'],
+    ['reporting', '/v1/reports/sales/daily?from=2025-01-01&to=2025-01-31'],
+  ] as const)('when %s is asked for %s, then that origin alone receives the path and query unchanged', async (service, path) => {
+    const res = await send(f.url + path, { headers: bearer() });
+
+    expect(res.status).toBe(200);
+    expect(res.json()).toMatchObject({ origin: service, url: path });
+    expect(f[service].requests).toHaveLength(1);
+    expect(f.upstreamRequests()).toBe(1);
+  });
+
+  it('when a body is posted to /v1/orders, then method, body and content type reach the origin', async () => {
+    const body = JSON.stringify({ items: [{ sku: 'A-1', quantity: 2, unitPriceCents: 150 }], currency: 'EUR' });
+
+    const res = await send(`${f.url}/v1/orders`, { method: 'POST', headers: { ...bearer(), 'content-type': 'application/json' }, body });
+
+    expect(res.status).toBe(200);
+    expect(f.orders.requests[0]).toMatchObject({ method: 'POST', url: '/v1/orders', body });
+    expect(f.orders.requests[0]!.headers['content-type']).toBe('application/json');
+  });
+
+  it('when the path is under no prefix, then it answers a 404 problem and no origin is asked', async () => {
+    const res = await send(`${f.url}/v1/ordersX`, { headers: bearer() });
+
+    expect(res.status).toBe(404);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json()).toMatchObject({ status: 404, instance: '/v1/ordersX', requestId: res.headers['x-request-id'] });
+    expect(f.upstreamRequests()).toBe(0);
+  });
+});
+
+describe('headers', () => {
+  it('when the client sends a sane x-request-id, then it is returned and forwarded, whatever the origin says', async () => {
+    const res = await send(`${f.url}/v1/orders`, { headers: { ...bearer(), 'x-request-id': 'client-id.42' } });
+
+    expect(res.headers['x-request-id']).toBe('client-id.42');
+    expect(f.orders.requests[0]!.headers['x-request-id']).toBe('client-id.42');
+  });
+
+  it('when the client sends no usable x-request-id, then the generated one is returned and forwarded', async () => {
+    const res = await send(`${f.url}/v1/orders`, { headers: { ...bearer(), 'x-request-id': 'not sane!' } });
+
+    const id = res.headers['x-request-id'];
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(f.orders.requests[0]!.headers['x-request-id']).toBe(id);
+  });
+
+  it('when a client sends identity and forwarding headers, then identity ones are stripped and forwarding ones replaced', async () => {
+    await send(`${f.url}/v1/orders`, {
+      headers: {
+        ...bearer(),
+        host: 'api.orderly.test',
+        'x-user-id': 'admin-id',
+        'x-user-roles': 'admin',
+        'x-authenticated-user': 'admin',
+        'x-authenticated-userid': 'admin-id',
+        'x-identity-roles': 'admin',
+        'x-roles': 'admin',
+        'x-forwarded-for': '6.6.6.6',
+        'x-forwarded-proto': 'https',
+        'x-forwarded-host': 'evil.test',
+        'x-custom': 'kept',
+      },
+    });
+
+    const received = f.orders.requests[0]!.headers;
+    for (const name of ['x-user-id', 'x-user-roles', 'x-authenticated-user', 'x-authenticated-userid', 'x-identity-roles', 'x-roles']) {
+      expect(received[name]).toBeUndefined();
+    }
+    expect(received).toMatchObject({
+      authorization: `Bearer ${f.token}`,
+      'x-forwarded-for': '127.0.0.1',
+      'x-forwarded-proto': 'http',
+      'x-forwarded-host': 'api.orderly.test',
+      'x-custom': 'kept',
+    });
+  });
+
+  it('when the request comes through a trusted proxy, then its forwarding chain is extended', async () => {
+    const trusted = await startGateway({ ORDERS_URL: f.orders.url, JWKS_URL: `${f.jwks.url}/v1/auth/.well-known/jwks.json`, TRUST_PROXY: '127.0.0.0/8' });
+    try {
+      await send(`${trusted.url}/v1/orders`, {
+        headers: { ...bearer(), 'x-forwarded-for': '203.0.113.7', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'api.orderly.test' },
+      });
+
+      expect(f.orders.requests[0]!.headers).toMatchObject({
+        'x-forwarded-for': '203.0.113.7, 127.0.0.1',
+        'x-forwarded-proto': 'https',
+        'x-forwarded-host': 'api.orderly.test',
+      });
+    } finally {
+      await trusted.close();
+    }
+  });
+});
+
+describe('upstream answers', () => {
+  it('when the origin answers a problem, then status, content type and body pass through untouched', async () => {
+    const problem = JSON.stringify({ type: 'https://orderly.dev/problems/order-not-cancellable', title: 'Conflict', status: 409, detail: 'Order is shipped.' });
+    f.orders.handle((_request, response) => {
+      response.writeHead(409, { 'content-type': 'application/problem+json', 'x-upstream': 'orders' }).end(problem);
+    });
+
+    const res = await send(`${f.url}/v1/orders/1/cancel`, { method: 'POST', headers: bearer() });
+
+    expect(res.status).toBe(409);
+    expect(res.headers['content-type']).toBe('application/problem+json');
+    expect(res.headers['x-upstream']).toBe('orders');
+    expect(res.body).toBe(problem);
+  });
+
+  it('when the origin streams chunks over time, then the client receives the first before the origin writes the next', async () => {
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => (release = resolve));
+    f.notifications.handle((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      response.write('data: one\n\n');
+      void released.then(() => response.end('data: two\n\n'));
+    });
+
+    const response = await open(`${f.url}/v1/notifications/stream`, { headers: bearer() });
+    const chunks: string[] = [];
+    const first = await new Promise<string>((resolve) => response.once('data', (chunk: Buffer) => resolve(chunk.toString())));
+    chunks.push(first);
+    release();
+    for await (const chunk of response) chunks.push((chunk as Buffer).toString());
+
+    expect(response.headers['content-type']).toBe('text/event-stream');
+    expect(first).toBe('data: one\n\n');
+    expect(chunks.join('')).toBe('data: one\n\ndata: two\n\n');
+  });
+});
+
+describe('upstream failures', () => {
+  it('when the origin does not answer in time, then a 504 problem comes within the time-out and the origin sees the request aborted', async () => {
+    f.orders.behave('hang');
+    const started = Date.now();
+
+    const res = await send(`${f.url}/v1/orders`, { headers: bearer() });
+
+    const elapsed = Date.now() - started;
+    expect(res.status).toBe(504);
+    expect(elapsed).toBeGreaterThanOrEqual(350);
+    expect(elapsed).toBeLessThan(1_500);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json()).toMatchObject({ status: 504, type: 'https://orderly.dev/problems/upstream-timeout', requestId: res.headers['x-request-id'] });
+    await eventually(() => expect(f.orders.aborted).toBe(1));
+  });
+
+  it('when the origin resets the connection, then it answers a 502 problem', async () => {
+    f.orders.behave('reset');
+
+    const res = await send(`${f.url}/v1/orders`, { headers: bearer() });
+
+    expect(res.status).toBe(502);
+    expect(res.json()).toMatchObject({ status: 502, type: 'https://orderly.dev/problems/upstream-error' });
+  });
+
+  describe('with instances that cannot be reached', () => {
+    let other: TestGateway;
+    beforeAll(async () => {
+      other = await startGateway({
+        ORDERS_URL: await closedPortUrl(),
+        REPORTING_URL: 'http://reporting.invalid:3004',
+        JWKS_URL: `${f.jwks.url}/v1/auth/.well-known/jwks.json`,
+      });
+    });
+    afterAll(() => other.close());
+
+    it('when the port is closed, then it answers a 502 problem without internal addresses', async () => {
+      const res = await send(`${other.url}/v1/orders`, { headers: bearer() });
+
+      expect(res.status).toBe(502);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json()).toMatchObject({ status: 502, detail: 'The orders service could not be reached or answered badly.' });
+      expect(res.body).not.toContain('127.0.0.1');
+    });
+
+    it('when the instance host does not resolve, then it answers a 503 problem', async () => {
+      const res = await send(`${other.url}/v1/reports/orders/status`, { headers: bearer() });
+
+      expect(res.status).toBe(503);
+      expect(res.json()).toMatchObject({ status: 503, type: 'https://orderly.dev/problems/upstream-unavailable' });
+      expect(res.body).not.toContain('invalid');
+    });
+  });
+});
+
+describe('balancing and limits', () => {
+  let second: Origin;
+  let balanced: TestGateway;
+  beforeAll(async () => {
+    second = await startOrigin('orders-2');
+    balanced = await startGateway({
+      ORDERS_URL: `${f.orders.url},${second.url}`,
+      JWKS_URL: `${f.jwks.url}/v1/auth/.well-known/jwks.json`,
+      BODY_LIMIT: '1024',
+    });
+  });
+  afterAll(async () => {
+    await balanced.close();
+    await second.close();
+  });
+  beforeEach(() => second.reset());
+
+  it('when a service has two instances, then requests alternate between them', async () => {
+    for (let i = 0; i < 6; i += 1) expect((await send(`${balanced.url}/v1/orders`, { headers: bearer() })).status).toBe(200);
+
+    expect(f.orders.requests).toHaveLength(3);
+    expect(second.requests).toHaveLength(3);
+  });
+
+  it('when the declared body exceeds BODY_LIMIT, then it answers a 413 problem and no instance is asked', async () => {
+    const res = await send(`${balanced.url}/v1/orders`, {
+      method: 'POST',
+      headers: { ...bearer(), 'content-type': 'application/json', 'content-length': '2048' },
+      body: 'x'.repeat(2048),
+    });
+
+    expect(res.status).toBe(413);
+    expect(res.json()).toMatchObject({ status: 413, type: 'https://orderly.dev/problems/body-too-large' });
+    expect(f.orders.requests.length + second.requests.length).toBe(0);
+  });
+
+  it('when a chunked body exceeds BODY_LIMIT, then it answers a 413 problem and no instance gets the whole body', async () => {
+    const res = await send(`${balanced.url}/v1/orders`, {
+      method: 'POST',
+      headers: { ...bearer(), 'content-type': 'application/octet-stream', 'transfer-encoding': 'chunked' },
+      body: 'x'.repeat(4096),
+    });
+
+    expect(res.status).toBe(413);
+    expect(f.orders.requests.length + second.requests.length).toBe(0);
+  });
+});
+
+describe('metrics', () => {
+  it('when requests were proxied, then /metrics has the upstream duration by service and status class', async () => {
+    await send(`${f.url}/v1/reports/orders/status`, { headers: bearer() });
+
+    const res = await send(`${f.url}/metrics`);
+
+    expect(res.status).toBe(200);
+    expect(res.body).toMatch(/orderly_gateway_upstream_request_duration_seconds_count\{service="reporting",status_class="2xx"\} [1-9]/);
+    expect(res.body).toMatch(/orderly_gateway_upstream_request_duration_seconds_count\{service="orders",status_class="error"\} [1-9]/);
+  });
+});
