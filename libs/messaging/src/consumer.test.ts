@@ -171,6 +171,8 @@ describe('consumer', () => {
     expect(metrics).toMatch(new RegExp(`orderly_consumer_retries_total\\{queue="${c.topology.queue.replaceAll('.', '\\.')}",type="${poison.type}"\\} 2`));
     expect(metrics).toMatch(/orderly_consumer_dead_lettered_total\{.*reason="failed"\} 1/);
     expect(metrics).toMatch(/orderly_dlq_messages\{queue=".*"\} 1/);
+    expect(metrics).toMatch(/orderly_consumer_queue_messages\{queue=".*"\} 0/);
+    expect(metrics).toMatch(/orderly_consumer_event_age_seconds_count\{.*\} 5/);
   });
 
   it('when a handler fails once, then the retry applies the event exactly once', async () => {

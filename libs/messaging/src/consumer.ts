@@ -70,26 +70,32 @@ export function startConsumer(options: ConsumerOptions): Consumer {
   const backoff = createBackoff(options.reconnect);
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
+  const stopController = new AbortController();
   let session: AmqpSession | undefined;
   let consumerTag: string | undefined;
   let markConnected!: () => void;
   const connectedOnce = new Promise<void>((resolve) => (markConnected = resolve));
 
-  const unregisterGauge = collectGauge(
-    registry,
-    { name: 'orderly_dlq_messages', help: 'Messages waiting in a dead-letter queue', labelNames: ['queue'] },
-    async (gauge) => {
-      if (!session?.isOpen()) return;
-      const channel = await session.connection.createChannel();
-      channel.on('error', () => undefined);
-      try {
-        const { messageCount } = await withTimeout(channel.checkQueue(topology.deadLetterQueue), 2_000, 'checkQueue timed out');
-        gauge.set({ queue: topology.queue }, messageCount);
-      } finally {
-        await channel.close().catch(() => undefined);
-      }
-    },
-  );
+  /** Messages ready in `queue`, read on a short-lived channel so a failed check cannot close the consuming one. */
+  async function queueDepth(queue: string): Promise<number | undefined> {
+    if (!session?.isOpen()) return undefined;
+    const channel = await session.connection.createChannel();
+    channel.on('error', () => undefined);
+    try {
+      return (await withTimeout(channel.checkQueue(queue), 2_000, 'checkQueue timed out')).messageCount;
+    } finally {
+      await channel.close().catch(() => undefined);
+    }
+  }
+  const depthGauge = (name: string, help: string, queue: string) =>
+    collectGauge(registry, { name, help, labelNames: ['queue'] }, async (gauge) => {
+      const depth = await queueDepth(queue);
+      if (depth !== undefined) gauge.set({ queue: topology.queue }, depth);
+    });
+  const unregisterGauges = [
+    depthGauge('orderly_dlq_messages', 'Messages waiting in a dead-letter queue', topology.deadLetterQueue),
+    depthGauge('orderly_consumer_queue_messages', 'Messages ready in a work queue, not yet delivered (consumer lag)', topology.queue),
+  ];
 
   function onMessage(current: AmqpSession, message: ConsumeMessage | null): void {
     if (message === null) {
@@ -97,7 +103,17 @@ export function startConsumer(options: ConsumerOptions): Consumer {
       void current.close();
       return;
     }
-    const ctx: DeliveryContext = { session: current, topology, retryDelaysMs, handlers: options.handlers, pool, logger: log, metrics, isStopping: () => stopping };
+    const ctx: DeliveryContext = {
+      session: current,
+      topology,
+      retryDelaysMs,
+      handlers: options.handlers,
+      pool,
+      logger: log,
+      metrics,
+      isStopping: () => stopping,
+      stopSignal: stopController.signal,
+    };
     const task: Promise<void> = handleDelivery(message, ctx)
       .catch((error: unknown) => log.error({ err: error }, 'unexpected error while handling a delivery'))
       .finally(() => inFlight.delete(task));
@@ -133,7 +149,11 @@ export function startConsumer(options: ConsumerOptions): Consumer {
 
   const loop = (async () => {
     while (!stopping) {
-      await consumeOnce().catch((error: unknown) => log.warn({ err: error }, 'consumer could not connect'));
+      await consumeOnce().catch((error: unknown) => {
+        // A declaration the broker refuses (PRECONDITION_FAILED: the queue exists with other arguments) needs an operator.
+        const refused = /PRECONDITION_FAILED/.test(String((error as { message?: unknown } | null)?.message));
+        log[refused ? 'error' : 'warn']({ err: error }, refused ? 'the broker refused the topology' : 'consumer could not connect');
+      });
       if (!stopping) await sleeper.sleep(backoff.next());
     }
   })();
@@ -144,6 +164,7 @@ export function startConsumer(options: ConsumerOptions): Consumer {
     waitUntilConnected: (timeoutMs = 30_000) => withTimeout(connectedOnce, timeoutMs, `consumer ${topology.queue} not connected after ${timeoutMs} ms`),
     async stop() {
       stopping = true;
+      stopController.abort();
       sleeper.wake();
       const current = session;
       if (current?.isOpen() && consumerTag) await current.channel.cancel(consumerTag).catch(() => undefined);
@@ -151,7 +172,7 @@ export function startConsumer(options: ConsumerOptions): Consumer {
       await current?.close();
       await loop;
       await session?.close(); // one opened while stopping
-      unregisterGauge();
+      for (const unregister of unregisterGauges) unregister();
       log.info('consumer stopped');
     },
   };

@@ -9,6 +9,7 @@
  * does not use up its attempts. A message is acked only on the channel that delivered it, while
  * that channel is open; otherwise the broker redelivers it and the inbox absorbs the repeat.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
 import type { CloudEvent, EventType } from '@orderly/contracts';
@@ -35,6 +36,8 @@ export interface DeliveryContext {
   logger: Logger;
   metrics: MessagingMetrics;
   isStopping(): boolean;
+  /** Aborted when the consumer stops: cuts short the wait for the database. */
+  stopSignal: AbortSignal;
 }
 
 /** Headers this library sets on retried and dead-lettered copies. */
@@ -73,8 +76,13 @@ export async function handleDelivery(message: ConsumeMessage, ctx: DeliveryConte
     stopTimer();
   }
   ack(message, ctx);
-  if (applied) ctx.metrics.processed.inc({ queue: ctx.topology.queue, type: event.type });
-  else ctx.metrics.duplicates.inc({ queue: ctx.topology.queue });
+  if (applied) {
+    ctx.metrics.processed.inc({ queue: ctx.topology.queue, type: event.type });
+    const ageSeconds = (Date.now() - Date.parse(event.time)) / 1000;
+    if (ageSeconds >= 0) ctx.metrics.eventAgeSeconds.observe({ queue: ctx.topology.queue, type: event.type }, ageSeconds);
+  } else {
+    ctx.metrics.duplicates.inc({ queue: ctx.topology.queue });
+  }
   log.debug(applied ? 'event applied' : 'duplicate event ignored');
 }
 
@@ -96,7 +104,7 @@ async function applyHoldingThroughOutages(event: CloudEvent, handler: EventHandl
       if (!isDatabaseUnavailable(error) || ctx.isStopping() || !ctx.session.isOpen()) throw error;
       const delay = backoff.next();
       log.warn({ err: error, retryInMs: delay }, 'database unavailable; holding the message');
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      await sleep(delay, undefined, { signal: ctx.stopSignal }).catch(() => undefined);
     }
   }
 }

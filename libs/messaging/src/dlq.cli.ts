@@ -27,8 +27,13 @@ async function main(): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
+  const limit = values.limit === undefined ? undefined : Number(values.limit);
+  if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
+    process.stderr.write('--limit must be a positive integer\n');
+    return 2;
+  }
   const { amqpUrl } = loadDlqCommandConfig();
-  const base = { amqpUrl, queue: values.queue, ...(values.limit ? { limit: Number(values.limit) } : {}) };
+  const base = { amqpUrl, queue: values.queue, ...(limit ? { limit } : {}) };
   if (command === 'list') {
     const letters = await listDeadLetters(base);
     for (const { body, ...letter } of letters) process.stdout.write(`${JSON.stringify(values.full ? { ...letter, body } : letter)}\n`);

@@ -13,6 +13,7 @@ export interface MessagingMetrics {
   retries: Counter<'queue' | 'type'>;
   deadLettered: Counter<'queue' | 'reason'>;
   handlerSeconds: Histogram<'queue' | 'type'>;
+  eventAgeSeconds: Histogram<'queue' | 'type'>;
 }
 
 type Source<L extends string> = (gauge: Gauge<L>) => Promise<void>;
@@ -46,6 +47,15 @@ export function messagingMetrics(registry: Registry): MessagingMetrics {
         help: 'Time to process one event (transaction included)',
         labelNames: ['queue', 'type'],
         buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+        registers: [registry],
+      }),
+    eventAgeSeconds:
+      existing<Histogram<'queue' | 'type'>>(registry, 'orderly_consumer_event_age_seconds') ??
+      new Histogram({
+        name: 'orderly_consumer_event_age_seconds',
+        help: 'Time from the event (its `time`) to its processing by a consumer: end-to-end lag',
+        labelNames: ['queue', 'type'],
+        buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 1800],
         registers: [registry],
       }),
   };
