@@ -92,7 +92,7 @@ describe('POST /v1/auth/register', () => {
   it('when the password is stored, then it is an argon2id hash with OWASP parameters', async () => {
     const user = await register();
     const { rows } = await ctx.admin.query('SELECT password_hash FROM auth.users WHERE id = $1', [user.id]);
-    expect(rows[0].password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(rows[0].password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$/);
   });
 });
 

@@ -14,7 +14,7 @@ export const AuthEnv = Type.Object({
   /** Concurrent password hashes; more wait in a bounded queue, beyond it the service answers 503. */
   PASSWORD_HASH_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 64, default: 4 }),
   PASSWORD_HASH_QUEUE: Type.Integer({ minimum: 0, maximum: 10_000, default: 200 }),
-  AUTH_ADMIN_EMAIL: Type.Optional(Type.String({ format: 'email' })),
+  AUTH_ADMIN_EMAIL: Type.Optional(Type.String({ pattern: '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$', maxLength: 254 })),
   AUTH_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10, maxLength: 128 })),
 });
 
