@@ -55,11 +55,11 @@ export type DeadLetterReason = 'unparsable' | 'invalid' | 'failed';
 export async function handleDelivery(message: ConsumeMessage, ctx: DeliveryContext): Promise<void> {
   const parsed = parseEventMessage(message.content);
   if (!parsed.ok) {
-    ctx.logger.warn({ messageId: message.properties.messageId, queue: ctx.topology.queue, errors: parsed.errors }, `${parsed.reason} message dead-lettered`);
+    ctx.logger.warn({ messageId: message.properties.messageId, errors: parsed.errors }, `${parsed.reason} message dead-lettered`);
     return forward(message, ctx, { reason: parsed.reason, error: parsed.errors.join('; ') });
   }
   const { event } = parsed;
-  const log = ctx.logger.child({ eventId: event.id, type: event.type, subject: event.subject, queue: ctx.topology.queue });
+  const log = ctx.logger.child({ eventId: event.id, type: event.type, subject: event.subject });
   const handler = ctx.handlers[event.type] as EventHandler | undefined;
   if (!handler) {
     log.warn('no handler for this event type; acked without effect');
