@@ -114,6 +114,7 @@ describe('createServiceApp', () => {
     service.lifecycle.draining = true;
     const draining = await ready();
     expect(draining.statusCode).toBe(503);
+    expect(draining.headers.connection).toBe('close');
     expect(draining.json().status).toBe('draining');
   });
 

@@ -54,6 +54,9 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   app.setValidatorCompiler(validatorCompiler);
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    // While draining, ask keep-alive clients (the gateway's pool) to let go of this connection, so no
+    // request is written onto a connection that the listener is about to close.
+    if (lifecycle.draining) reply.header('connection', 'close');
   });
   registerErrorHandling(app);
   await app.register(helmet, { global: true });
