@@ -15,6 +15,7 @@ import proxy from './proxy.plugin.ts';
 import { createUpstreamMetrics } from './upstream-metrics.ts';
 import { createUpstreams, type Upstream } from './upstreams.ts';
 
+/** What the composition root (or a test) may supply instead of the defaults. */
 export interface GatewayDeps {
   /** Reported in logs and the OpenAPI document. */
   version?: string;
@@ -22,6 +23,7 @@ export interface GatewayDeps {
   verifier?: TokenVerifier;
 }
 
+/** The built gateway: the service kit's app, lifecycle and registry, and the upstreams it routes to. */
 export interface Gateway extends ServiceApp {
   upstreams: readonly Upstream[];
 }

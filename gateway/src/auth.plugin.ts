@@ -21,8 +21,10 @@ export const PUBLIC_ROUTES: ReadonlyMap<string, readonly string[]> = new Map([
   ['/v1/auth/.well-known/jwks.json', ['GET', 'HEAD']],
 ]);
 
+/** Retry-After of the 503 answered while signing keys cannot be loaded (refetches run every second). */
 export const KEYS_UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
 
+/** Options of the edge authentication plugin. */
 export interface EdgeAuthOptions {
   verifier: TokenVerifier;
   publicRoutes?: ReadonlyMap<string, readonly string[]>;

@@ -12,6 +12,7 @@ export function bodyTooLarge(limit: number): AppError {
   return new AppError(413, 'body-too-large', `The request body exceeds ${limit} bytes.`);
 }
 
+/** Passes a stream through until more than `limit` bytes went by, then fails it with a 413. */
 class ByteLimit extends Transform {
   private remaining: number;
   private readonly limit: number;

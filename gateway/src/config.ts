@@ -6,7 +6,9 @@ import { isIP } from 'node:net';
 import { ConfigError, LogLevel, loadConfig, Port, Url } from '@orderly/config';
 import { Type, type Static } from '@sinclair/typebox';
 
+/** The services behind the gateway. */
 export const SERVICE_NAMES = ['auth', 'orders', 'notifications', 'reporting'] as const;
+/** One of {@link SERVICE_NAMES}. */
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /** The variable holding each service's instances, and its default on a developer machine. */
@@ -20,6 +22,7 @@ export const UPSTREAM_VARIABLES = {
 const UrlList = (defaultValue: string) => Type.String({ minLength: 1, default: defaultValue });
 const Millis = (defaultValue: number, minimum: number) => Type.Integer({ minimum, default: defaultValue });
 
+/** Every environment variable the gateway reads, with its default. */
 export const GatewayEnv = Type.Object({
   HOST: Type.String({ default: '127.0.0.1' }),
   PORT: Port(8080),
@@ -33,8 +36,8 @@ export const GatewayEnv = Type.Object({
   JWT_AUDIENCE: Type.String({ minLength: 1, default: 'orderly' }),
   /** Longest wait for an upstream's response headers; the upstream request is then aborted (504). */
   UPSTREAM_TIMEOUT_MS: Millis(10_000, 1),
-  /** Longest silence inside a response body once it started (streams send heartbeats); 0 = none. */
-  UPSTREAM_IDLE_TIMEOUT_MS: Millis(60_000, 0),
+  /** Longest silence inside a response body once it started; streams (SSE) must beat faster. 0 = none. */
+  UPSTREAM_IDLE_TIMEOUT_MS: Millis(30_000, 0),
   HEALTH_CHECK_INTERVAL_MS: Millis(5_000, 100),
   HEALTH_CHECK_TIMEOUT_MS: Millis(2_000, 1),
   SHUTDOWN_GRACE_MS: Millis(10_000, 1_000),
@@ -47,6 +50,7 @@ export const GatewayEnv = Type.Object({
 type GatewayEnvValues = Static<typeof GatewayEnv>;
 type UpstreamVariable = (typeof UPSTREAM_VARIABLES)[ServiceName]['name'];
 
+/** The checked configuration: the variables above, with instance lists and proxies parsed. */
 export type GatewayConfig = Readonly<
   Omit<GatewayEnvValues, UpstreamVariable | 'TRUST_PROXY'> & {
     /** Base URLs (origins) of each service's instances, in configured order. */

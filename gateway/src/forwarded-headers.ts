@@ -10,7 +10,7 @@ import type { TLSSocket } from 'node:tls';
 import type { FastifyRequest } from 'fastify';
 
 /** Names of identity headers that never reach an upstream from a client. */
-const IDENTITY_HEADERS = new Set(['x-user', 'x-roles', 'x-forwarded-user', 'x-remote-user', 'remote-user']);
+const IDENTITY_HEADERS = new Set(['x-user', 'x-roles', 'x-identity', 'x-forwarded-user', 'x-remote-user', 'remote-user']);
 const IDENTITY_PREFIXES = ['x-user-', 'x-authenticated-', 'x-identity-', 'x-auth-user'];
 const LOWERCASE_X = 120;
 
@@ -34,8 +34,13 @@ export function createProxyTrust(entries: readonly string[]): ProxyTrust {
 export function stripIdentityHeaders(headers: IncomingHttpHeaders): void {
   for (const name in headers) {
     if (name.charCodeAt(0) !== LOWERCASE_X && name !== 'remote-user') continue;
-    if (IDENTITY_HEADERS.has(name) || IDENTITY_PREFIXES.some((prefix) => name.startsWith(prefix))) delete headers[name];
+    if (IDENTITY_HEADERS.has(name) || hasIdentityPrefix(name)) delete headers[name];
   }
+}
+
+function hasIdentityPrefix(name: string): boolean {
+  for (const prefix of IDENTITY_PREFIXES) if (name.startsWith(prefix)) return true;
+  return false;
 }
 
 /** Sets X-Forwarded-For/-Proto/-Host on the upstream's copy of the request headers. */

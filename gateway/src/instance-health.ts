@@ -4,17 +4,20 @@
  */
 import type { InstanceStatus, Upstream, UpstreamInstance } from './upstreams.ts';
 
+/** The subset of a pino logger the checker writes to. */
 export interface HealthCheckLogger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
 }
 
+/** How often (`intervalMs` between rounds) and how long (`timeoutMs` per check) to probe. */
 export interface HealthCheckOptions {
   intervalMs: number;
   timeoutMs: number;
   logger: HealthCheckLogger;
 }
 
+/** A running health checker. */
 export interface HealthChecks {
   stop(): void;
 }
@@ -45,7 +48,7 @@ export function startHealthChecks(upstreams: readonly Upstream[], options: Healt
     instance.reason = reason;
     instance.checkedAt = new Date().toISOString();
     if (status !== previous) {
-      const details = { service: upstream.service, instance: instance.origin, status, reason };
+      const details = { upstream: upstream.service, instance: instance.origin, status, reason };
       if (status === 'up') options.logger.info(details, 'upstream instance is up');
       else options.logger.warn(details, 'upstream instance is down');
     }

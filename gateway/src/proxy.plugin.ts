@@ -21,6 +21,7 @@ declare module 'fastify' {
   }
 }
 
+/** Options of {@link proxyPlugin}, checked at registration. */
 export interface ProxyOptions {
   upstream: Upstream;
   /** Longest wait for response headers (and for a connection); the request is then aborted. */

@@ -11,6 +11,7 @@
  */
 import { AppError } from '@orderly/service-kit';
 
+/** The problem a client receives for a failed upstream exchange. */
 export interface UpstreamProblem {
   status: number;
   code: string;

@@ -3,11 +3,13 @@ import { Histogram, type Registry } from 'prom-client';
 /** Records one upstream exchange: its status code (0 when no response came) and duration. */
 export type ObserveUpstream = (statusCode: number, seconds: number) => void;
 
+/** The gateway's upstream metrics. */
 export interface UpstreamMetrics {
   /** A recorder bound to one service, so the hot path allocates no label objects. */
   forService(service: string): ObserveUpstream;
 }
 
+/** Name of the upstream duration histogram. */
 export const UPSTREAM_DURATION_METRIC = 'orderly_gateway_upstream_request_duration_seconds';
 const STATUS_CLASSES = ['error', '1xx', '2xx', '3xx', '4xx', '5xx'] as const;
 

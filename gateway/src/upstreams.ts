@@ -13,6 +13,7 @@ export const SERVICE_PREFIXES: Readonly<Record<ServiceName, string>> = Object.fr
   reporting: '/v1/reports',
 });
 
+/** An instance's last health verdict; `unknown` until the first check finished. */
 export type InstanceStatus = 'unknown' | 'up' | 'down';
 
 /** One running copy of a service. */
@@ -26,6 +27,7 @@ export interface UpstreamInstance {
   reason: string | null;
 }
 
+/** A service: its prefix, its instances and the round-robin choice between them. */
 export interface Upstream {
   readonly service: ServiceName;
   readonly prefix: string;
@@ -39,6 +41,7 @@ export function createUpstreams(config: Pick<GatewayConfig, 'upstreams'>): reado
   return SERVICE_NAMES.map((service) => createUpstream(service, SERVICE_PREFIXES[service], config.upstreams[service]));
 }
 
+/** An upstream over `origins` (at least one), picked in turn. */
 export function createUpstream(service: ServiceName, prefix: string, origins: readonly string[]): Upstream {
   if (origins.length === 0) throw new TypeError(`createUpstream: ${service} needs at least one instance`);
   const instances: UpstreamInstance[] = origins.map((origin) => ({ origin, status: 'unknown', checkedAt: null, reason: null }));

@@ -1,0 +1,67 @@
+import { startFixture, type Fixture } from '../test/fixture.ts';
+import { eventually, send, startGateway, type TestGateway } from '../test/gateway.ts';
+import { closedPortUrl } from '../test/origin.ts';
+
+let f: Fixture;
+const bearer = () => ({ authorization: `Bearer ${f.token}` });
+
+beforeAll(async () => {
+  f = await startFixture({ UPSTREAM_TIMEOUT_MS: '400' });
+});
+afterAll(() => f.close());
+beforeEach(() => f.reset());
+
+describe('upstream failures', () => {
+  it('when the origin does not answer in time, then a 504 problem comes within the time-out and the origin sees the request aborted', async () => {
+    f.orders.behave('hang');
+    const started = Date.now();
+
+    const res = await send(`${f.url}/v1/orders`, { headers: bearer() });
+
+    const elapsed = Date.now() - started;
+    expect(res.status).toBe(504);
+    expect(elapsed).toBeGreaterThanOrEqual(350);
+    expect(elapsed).toBeLessThan(1_500);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json()).toMatchObject({ status: 504, type: 'https://orderly.dev/problems/upstream-timeout', requestId: res.headers['x-request-id'] });
+    await eventually(() => expect(f.orders.aborted).toBe(1));
+  });
+
+  it('when the origin resets the connection, then it answers a 502 problem', async () => {
+    f.orders.behave('reset');
+
+    const res = await send(`${f.url}/v1/orders`, { headers: bearer() });
+
+    expect(res.status).toBe(502);
+    expect(res.json()).toMatchObject({ status: 502, type: 'https://orderly.dev/problems/upstream-error' });
+  });
+
+  describe('with instances that cannot be reached', () => {
+    let other: TestGateway;
+    beforeAll(async () => {
+      other = await startGateway({
+        ORDERS_URL: await closedPortUrl(),
+        REPORTING_URL: 'http://reporting.invalid:3004',
+        JWKS_URL: `${f.jwks.url}/v1/auth/.well-known/jwks.json`,
+      });
+    });
+    afterAll(() => other.close());
+
+    it('when the port is closed, then it answers a 502 problem without internal addresses', async () => {
+      const res = await send(`${other.url}/v1/orders`, { headers: bearer() });
+
+      expect(res.status).toBe(502);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json()).toMatchObject({ status: 502, detail: 'The orders service could not be reached or answered badly.' });
+      expect(res.body).not.toContain('127.0.0.1');
+    });
+
+    it('when the instance host does not resolve, then it answers a 503 problem', async () => {
+      const res = await send(`${other.url}/v1/reports/orders/status`, { headers: bearer() });
+
+      expect(res.status).toBe(503);
+      expect(res.json()).toMatchObject({ status: 503, type: 'https://orderly.dev/problems/upstream-unavailable' });
+      expect(res.body).not.toContain('invalid');
+    });
+  });
+});
