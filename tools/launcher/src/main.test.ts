@@ -140,7 +140,7 @@ describe('npm start (the launcher process)', () => {
     // Ready line, admin login, instances, and the warning about the missing service.
     expect(launcher.gatewayUrl).toBe(`http://127.0.0.1:${run.ports.GATEWAY_PORT}`);
     const text = launcher.output();
-    expect(text).toContain('admin login  admin@orderly.local / orderly-admin-password');
+    expect(text).toContain('dev admin: admin@orderly.local / orderly-admin-password');
     expect(text).toMatch(/reporting: services\/reporting\/src\/main\.ts does not exist yet; not starting it/);
     expect(text).toMatch(/orders#2 will listen on http:\/\/127\.0\.0\.1:\d+/);
     expect(text).toMatch(/orders#1 +│ \[\d\d:\d\d:\d\d\.\d{3}\] INFO: listening on/);

@@ -15,7 +15,7 @@ describe('formatReadySummary', () => {
   it('when everything is up, then the banner gives the gateway, the admin login and every instance', () => {
     const text = formatReadySummary(admin, [instance('auth', 'auth', 3001), instance('orders', 'orders#2', 41234), instance('gateway', 'gateway', 8080)]);
     expect(READY_PATTERN.exec(text)?.[1]).toBe('http://127.0.0.1:8080');
-    expect(text).toContain('admin login  admin@orderly.local / orderly-admin-password');
+    expect(text).toContain('dev admin: admin@orderly.local / orderly-admin-password');
     expect(text).toContain('    orders#2  http://127.0.0.1:41234');
   });
 

@@ -14,7 +14,7 @@ export function formatReadySummary(config: Pick<LauncherConfig, 'AUTH_ADMIN_EMAI
   return [
     '',
     gateway ? `${READY_TEXT} ${gateway.url}` : 'Orderly is ready, without a gateway (gateway/src/main.ts does not exist yet)',
-    `  admin login  ${config.AUTH_ADMIN_EMAIL} / ${config.AUTH_ADMIN_PASSWORD}`,
+    `  dev admin: ${config.AUTH_ADMIN_EMAIL} / ${config.AUTH_ADMIN_PASSWORD}`,
     '  instances',
     ...instances.map((i) => `    ${i.label.padEnd(width)}  ${i.url}`),
     '  Ctrl-C stops everything.',
