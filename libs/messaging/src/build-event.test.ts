@@ -49,6 +49,13 @@ describe('event messages', () => {
     expect(parseEventMessage(content)).toEqual({ ok: true, event });
   });
 
+  it('when a well-formed event has a type these contracts do not know, then it is told apart from an invalid one', () => {
+    const event = buildEvent({ type: EventTypes.userRegistered, source: '/auth', subject: data.userId, data });
+    const future = { ...event, type: 'orderly.user.renamed.v1' };
+    expect(parseEventMessage(Buffer.from(JSON.stringify(future)))).toMatchObject({ ok: false, reason: 'unknown-type', type: 'orderly.user.renamed.v1' });
+    expect(parseEventMessage(Buffer.from(JSON.stringify({ ...future, id: 'x' })))).toMatchObject({ ok: false, reason: 'invalid' });
+  });
+
   it('when the body is not JSON, then the error does not quote it', () => {
     const parsed = parseEventMessage(Buffer.from('{"email":"secret@example.com"'));
     expect(parsed).toMatchObject({ ok: false, reason: 'unparsable' });

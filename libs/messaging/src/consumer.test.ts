@@ -228,6 +228,43 @@ describe('consumer', () => {
     await waitFor(async () => (await Promise.all(during.map((e) => effectCount(env, e.id)))).every((n) => n === 1), 5_000, 'the events sent meanwhile');
   });
 
+  it('when an instance has no handler for a bound type (rolling deploy), then the event is retried, not dropped, and a newer instance applies it', async () => {
+    const queue = `${env.prefix}.rolling`;
+    const newer = await consumer({ queue }); // binds both types
+    await newer.stop();
+    consumers.splice(consumers.indexOf(newer), 1);
+    const registry = new Registry();
+    const older = await consumer({ queue, registry, retryDelaysMs: [300, 300], handlers: { [EventTypes.orderStatusChanged]: applyEffect } });
+    const event = userRegistered();
+    await publisher.publish(event.type, event);
+    await waitFor(async () => (await registry.getSingleMetricAsString('orderly_consumer_retries_total')).includes(`type="${event.type}"} 1`), 3_000, 'a retry');
+    await older.stop();
+    consumers.splice(consumers.indexOf(older), 1);
+
+    await consumer({ queue });
+    await waitFor(async () => (await effectCount(env, event.id)) === 1, 5_000, 'the newer instance to apply it');
+  });
+
+  it('when an event type is retired, then the queue is unbound from it', async () => {
+    const queue = `${env.prefix}.retired`;
+    const first = await consumer({ queue });
+    await first.stop();
+    consumers.splice(consumers.indexOf(first), 1);
+    const c = await consumer({ queue, handlers: { [EventTypes.orderStatusChanged]: applyEffect }, retiredEventTypes: [EventTypes.userRegistered] });
+    expect(c.topology.retiredBindings).toEqual([EventTypes.userRegistered]);
+    await c.stop();
+    consumers.splice(consumers.indexOf(c), 1);
+
+    const retired = userRegistered();
+    await publisher.publish(retired.type, retired);
+    const kept = orderStatusChanged();
+    await publisher.publish(kept.type, kept);
+    const connection = await connect(env.amqpUrl);
+    const channel = await connection.createChannel();
+    await waitFor(async () => (await channel.checkQueue(queue)).messageCount === 1, 3_000, 'only the kept type routed');
+    await connection.close();
+  });
+
   it('when stopped while a handler runs, then that message finishes and is acked, and nothing new is taken', async () => {
     let started = false;
     const c = await consumer({

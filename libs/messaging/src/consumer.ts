@@ -28,6 +28,11 @@ export interface ConsumerOptions {
   exchange?: string;
   /** One handler per event type; the queue is bound to exactly these types. */
   handlers: EventHandlers;
+  /**
+   * Event types this queue no longer subscribes to: unbound on connect. Removing a handler alone
+   * leaves the binding, and those events would end in the DLQ as `unhandled`.
+   */
+  retiredEventTypes?: string[];
   /** Unacked deliveries at once (default 10). */
   prefetch?: number;
   /** Delay before each retry; its length is the number of retries before the DLQ (default 1 s, 5 s, 30 s). */
@@ -59,6 +64,7 @@ export function startConsumer(options: ConsumerOptions): Consumer {
   const topology = consumerTopology({
     queue: options.queue,
     bindings: Object.keys(options.handlers),
+    retiredBindings: options.retiredEventTypes ?? [],
     retries: retryDelaysMs.length,
     ...(options.exchange === undefined ? {} : { exchange: options.exchange }),
     ...(options.deliveryLimit === undefined ? {} : { deliveryLimit: options.deliveryLimit }),
@@ -89,7 +95,7 @@ export function startConsumer(options: ConsumerOptions): Consumer {
   }
   const depthGauge = (name: string, help: string, queue: string) =>
     collectGauge(registry, { name, help, labelNames: ['queue'] }, async (gauge) => {
-      const depth = await queueDepth(queue);
+      const depth = await withTimeout(queueDepth(queue), 3_000, 'queue depth timed out');
       if (depth !== undefined) gauge.set({ queue: topology.queue }, depth);
     });
   const unregisterGauges = [

@@ -50,20 +50,27 @@ export const Headers = {
   replayedAt: 'x-orderly-replayed-at',
 } as const;
 
-export type DeadLetterReason = 'unparsable' | 'invalid' | 'failed';
+/**
+ * `unparsable` and `invalid` go to the DLQ at once; `failed` (the handler threw) and `unhandled`
+ * (no handler here for the event's type, e.g. an older instance during a rolling deploy) go
+ * through the retry queues first, so another instance may still handle them.
+ */
+export type DeadLetterReason = 'unparsable' | 'invalid' | 'failed' | 'unhandled';
 
 export async function handleDelivery(message: ConsumeMessage, ctx: DeliveryContext): Promise<void> {
   const parsed = parseEventMessage(message.content);
+  if (!parsed.ok && parsed.reason === 'unknown-type') {
+    return forward(message, ctx, { reason: 'unhandled', error: `unknown event type ${parsed.type}`, type: parsed.type });
+  }
   if (!parsed.ok) {
-    ctx.logger.warn({ messageId: message.properties.messageId, errors: parsed.errors }, `${parsed.reason} message dead-lettered`);
+    ctx.logger.warn({ messageId: message.properties.messageId, errors: parsed.errors }, `${parsed.reason} message`);
     return forward(message, ctx, { reason: parsed.reason, error: parsed.errors.join('; ') });
   }
   const { event } = parsed;
   const log = ctx.logger.child({ eventId: event.id, type: event.type, subject: event.subject });
   const handler = ctx.handlers[event.type] as EventHandler | undefined;
   if (!handler) {
-    log.warn('no handler for this event type; acked without effect');
-    return ack(message, ctx);
+    return forward(message, ctx, { reason: 'unhandled', error: `no handler for ${event.type} in this instance`, type: event.type, log });
   }
   const stopTimer = ctx.metrics.handlerSeconds.startTimer({ queue: ctx.topology.queue, type: event.type });
   let applied: boolean;
@@ -71,7 +78,7 @@ export async function handleDelivery(message: ConsumeMessage, ctx: DeliveryConte
     applied = await applyHoldingThroughOutages(event, handler, ctx, log);
   } catch (error) {
     if (isDatabaseUnavailable(error)) return; // stopping or channel gone: left unacked, the broker redelivers it
-    return forward(message, ctx, { reason: 'failed', error: errorText(error), event, log });
+    return forward(message, ctx, { reason: 'failed', error: errorText(error), type: event.type, log });
   } finally {
     stopTimer();
   }
@@ -112,7 +119,7 @@ async function applyHoldingThroughOutages(event: CloudEvent, handler: EventHandl
 interface Failure {
   reason: DeadLetterReason;
   error: string;
-  event?: CloudEvent;
+  type?: string;
   log?: Logger;
 }
 
@@ -120,7 +127,8 @@ interface Failure {
 async function forward(message: ConsumeMessage, ctx: DeliveryContext, failure: Failure): Promise<void> {
   const { topology, metrics } = ctx;
   const attempt = attemptOf(message);
-  const retry = failure.reason === 'failed' && attempt < ctx.retryDelaysMs.length;
+  const retriable = failure.reason === 'failed' || failure.reason === 'unhandled';
+  const retry = retriable && attempt < ctx.retryDelaysMs.length;
   const target = retry ? topology.retryQueues[attempt]! : topology.deadLetterQueue;
   const headers: Record<string, unknown> = { ...copiedHeaders(message), [Headers.error]: failure.error.slice(0, 1000) };
   if (retry) headers[Headers.attempt] = attempt + 1;
@@ -136,8 +144,8 @@ async function forward(message: ConsumeMessage, ctx: DeliveryContext, failure: F
   }
   ack(message, ctx);
   if (retry) {
-    metrics.retries.inc({ queue: topology.queue, type: failure.event?.type ?? 'unknown' });
-    log.warn({ error: failure.error, attempt: attempt + 1, retryInMs: ctx.retryDelaysMs[attempt] }, 'handler failed; retrying later');
+    metrics.retries.inc({ queue: topology.queue, type: failure.type ?? 'unknown' });
+    log.warn({ error: failure.error, reason: failure.reason, attempt: attempt + 1, retryInMs: ctx.retryDelaysMs[attempt] }, 'not processed; retrying later');
   } else {
     metrics.deadLettered.inc({ queue: topology.queue, reason: failure.reason });
     log.error({ error: failure.error, attempts: attempt + 1, reason: failure.reason }, 'message dead-lettered');

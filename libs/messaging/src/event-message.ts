@@ -1,5 +1,6 @@
 /** CloudEvents over AMQP in structured mode: the message body is the whole event as JSON. */
-import { validateEvent, type CloudEvent } from '@orderly/contracts';
+import { Value } from '@sinclair/typebox/value';
+import { CloudEventEnvelope, isKnownEventType, validateEvent, type CloudEvent } from '@orderly/contracts';
 import type { PublishOptions } from './amqp-session.ts';
 
 export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';
@@ -30,9 +31,14 @@ export function eventMessage(event: EventAttributes): { content: Buffer; options
   };
 }
 
+/**
+ * `unknown-type`: a well-formed event of a type this version's contracts do not know yet (e.g. a
+ * newer producer or a newer consumer instance bound it during a rolling deploy).
+ */
 export type ParsedEvent =
   | { ok: true; event: CloudEvent }
-  | { ok: false; reason: 'unparsable' | 'invalid'; errors: string[] };
+  | { ok: false; reason: 'unparsable' | 'invalid'; errors: string[] }
+  | { ok: false; reason: 'unknown-type'; type: string; errors: string[] };
 
 /** Decodes a message body and checks it against the contract. */
 export function parseEventMessage(content: Buffer): ParsedEvent {
@@ -44,5 +50,9 @@ export function parseEventMessage(content: Buffer): ParsedEvent {
     return { ok: false, reason: 'unparsable', errors: ['the body is not valid UTF-8 JSON'] };
   }
   const validation = validateEvent(value);
-  return validation.ok ? validation : { ok: false, reason: 'invalid', errors: validation.errors };
+  if (validation.ok) return validation;
+  if (Value.Check(CloudEventEnvelope, value) && !isKnownEventType(value.type)) {
+    return { ok: false, reason: 'unknown-type', type: value.type, errors: validation.errors };
+  }
+  return { ok: false, reason: 'invalid', errors: validation.errors };
 }

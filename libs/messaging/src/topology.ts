@@ -28,6 +28,8 @@ export interface ConsumerTopology {
   deadLetterQueue: string;
   /** Routing keys bound to the work queue (event types). */
   bindings: string[];
+  /** Routing keys unbound on every declaration: subscriptions a newer version dropped. */
+  retiredBindings: string[];
   /** Deliveries (including redeliveries after a crash) before the broker dead-letters a message. */
   deliveryLimit: number;
 }
@@ -36,6 +38,8 @@ export interface ConsumerTopologyOptions {
   queue: string;
   exchange?: string;
   bindings: string[];
+  /** Event types to unbind (bindings are never removed otherwise: declarations only add). */
+  retiredBindings?: string[];
   /** How many retry queues (one per retry delay). */
   retries: number;
   deliveryLimit?: number;
@@ -57,6 +61,7 @@ export function consumerTopology(options: ConsumerTopologyOptions): ConsumerTopo
     retryQueues: Array.from({ length: options.retries }, (_, i) => retryQueueName(options.queue, i + 1)),
     deadLetterQueue: deadLetterQueueName(options.queue),
     bindings: [...new Set(options.bindings)],
+    retiredBindings: [...new Set(options.retiredBindings ?? [])].filter((key) => !options.bindings.includes(key)),
     deliveryLimit,
   };
 }
@@ -88,6 +93,7 @@ export async function assertConsumerTopology(channel: Channel, topology: Consume
     });
   }
   for (const key of topology.bindings) await channel.bindQueue(topology.queue, topology.exchange, key);
+  for (const key of topology.retiredBindings) await channel.unbindQueue(topology.queue, topology.exchange, key);
 }
 
 /** Removes the queues of a topology (tests and decommissioning); the exchange is left alone. */
