@@ -1,5 +1,5 @@
 import { startFixture, type Fixture } from '../test/fixture.ts';
-import { open, send, startGateway } from '../test/gateway.ts';
+import { eventually, open, send, startGateway } from '../test/gateway.ts';
 
 let f: Fixture;
 const bearer = () => ({ authorization: `Bearer ${f.token}` });
@@ -15,6 +15,7 @@ describe('routing', () => {
     ['auth', '/v1/auth/me?expand=roles'],
     ['orders', '/v1/orders/0190a5a0-0000-7000-8000-00000000000a/cancel?reason=a%20b&x=1&x=2&flag'],
     ['orders', '/v1/orders?status=pending&limit=5&cursor=abc%3D%3D'],
+    ['orders', '/v1/orders/a%2Fb%20c/items'],
     ['notifications', '/v1/notifications/stream'],
     ['reporting', '/v1/reports/sales/daily?from=2025-01-01&to=2025-01-31'],
   ] as const)('when %s is asked for %s, then that origin alone receives the path and query unchanged', async (service, path) => {
@@ -34,6 +35,12 @@ describe('routing', () => {
     expect(res.status).toBe(200);
     expect(f.orders.requests[0]).toMatchObject({ method: 'POST', url: '/v1/orders', body });
     expect(f.orders.requests[0]!.headers['content-type']).toBe('application/json');
+  });
+
+  it("when the gateway's OpenAPI document is read, then it shows no catch-all proxy route", async () => {
+    const res = await send(`${f.url}/openapi.json`);
+
+    expect(Object.keys(res.json().paths as object)).toEqual([]);
   });
 
   it('when the path is under no prefix, then it answers a 404 problem and no origin is asked', async () => {
@@ -145,5 +152,18 @@ describe('upstream answers', () => {
     expect(response.headers['content-type']).toBe('text/event-stream');
     expect(first).toBe('data: one\n\n');
     expect(chunks.join('')).toBe('data: one\n\ndata: two\n\n');
+  });
+
+  it('when the client leaves a stream, then the origin sees its connection closed', async () => {
+    f.notifications.handle((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.write(': heartbeat\n\n');
+    });
+    const response = await open(`${f.url}/v1/notifications/stream`, { headers: bearer() });
+    await new Promise((resolve) => response.once('data', resolve));
+
+    response.destroy();
+
+    await eventually(() => expect(f.notifications.aborted).toBe(1));
   });
 });

@@ -62,6 +62,10 @@ async function proxyPlugin(app: FastifyInstance, options: ProxyOptions): Promise
 
   app.decorateRequest('upstreamStartedAt', 0);
   app.addHook('preParsing', limitBody(options.bodyLimit));
+  // Each service documents its own paths; the gateway's document must not show catch-all routes.
+  app.addHook('onRoute', (route) => {
+    route.schema = { ...route.schema, hide: true };
+  });
 
   function rewriteRequestHeaders(request: ProxiedRequest, headers: IncomingHttpHeaders): IncomingHttpHeaders {
     stripIdentityHeaders(headers);
