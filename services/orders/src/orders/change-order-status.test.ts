@@ -165,6 +165,11 @@ describe('PATCH /v1/orders/:id/status', () => {
     expect((await get(order.id, alice.token)).json().status).toBe('pending');
   });
 
+  it('when a customer calls it with an invalid body, then the answer is still 403', async () => {
+    const order = await newOrder();
+    expect((await ctx.http('PATCH', `/v1/orders/${order.id}/status`, { token: alice.token, body: { status: 'lost' } })).statusCode).toBe(403);
+  });
+
   it('when the order does not exist, then it answers 404', async () => {
     expect((await patch('0195a0b1-2c3d-7e4f-8a9b-0c1d2e3f4a5b', 'confirmed')).statusCode).toBe(404);
   });

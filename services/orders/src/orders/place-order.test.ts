@@ -116,6 +116,12 @@ describe('POST /v1/orders', () => {
     expect(await count('orders')).toBe(orders);
   });
 
+  it('when an anonymous request also has an invalid body, then authentication answers first with 401', async () => {
+    const res = await ctx.http('POST', '/v1/orders', { body: { items: [] } });
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).not.toHaveProperty('errors');
+  });
+
   it('when a token carries identity headers, then only the token counts', async () => {
     const res = await place(orderBody(), alice.token, { 'x-user-id': '00000000-0000-7000-8000-000000000000', 'x-user-roles': 'admin' });
     expect(res.statusCode).toBe(201);
