@@ -105,10 +105,12 @@ async function proxyPlugin(app: FastifyInstance, options: ProxyOptions): Promise
       connections: CONNECTIONS_PER_INSTANCE,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.idleTimeoutMs,
+      // reply-from turns TLS verification off unless told otherwise.
       connect: { timeout: options.timeoutMs, rejectUnauthorized: true },
     },
     replyOptions: {
       getUpstream: upstream.pick,
+      // By default reply-from retries a GET answered 503 up to ten times; answers pass through as they are.
       retryDelay: noRetry,
       rewriteRequestHeaders,
       rewriteHeaders,
