@@ -1,5 +1,5 @@
 import { dataSchemaOf, EventTypes, validateEvent } from '@orderly/contracts';
-import { buildEvent, eventMessage, parseEventMessage, uuidv7 } from './index.ts';
+import { buildEvent, eventMessage, parseEventMessage } from './index.ts';
 
 const data = { userId: '0190f1d2-7b8a-7c3d-9e4f-0a1b2c3d4e50', email: 'a@b.co', name: null };
 
@@ -23,21 +23,6 @@ describe('buildEvent', () => {
   it('when no correlation id is given, then the attribute is absent', () => {
     const event = buildEvent({ type: EventTypes.userRegistered, source: '/auth', subject: data.userId, data, correlationId: undefined });
     expect(event).not.toHaveProperty('correlationid');
-  });
-});
-
-describe('uuidv7', () => {
-  it('when generated, then it is a version 7, RFC variant UUID carrying the time', () => {
-    const now = Date.UTC(2026, 0, 1);
-    const id = uuidv7(now);
-    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(parseInt(id.replaceAll('-', '').slice(0, 12), 16)).toBe(now);
-  });
-
-  it('when generated at later times, then ids sort by time', () => {
-    const ids = [1, 2, 3].map((ms) => uuidv7(Date.UTC(2026, 0, 1) + ms));
-    expect([...ids].sort()).toEqual(ids);
-    expect(new Set(Array.from({ length: 1000 }, () => uuidv7())).size).toBe(1000);
   });
 });
 

@@ -1,5 +1,5 @@
 import { dataSchemaOf, type CloudEvent, type EventDataMap, type EventType } from '@orderly/contracts';
-import { uuidv7 } from './uuid.ts';
+import { uuidv7 } from '@orderly/postgres';
 
 export interface BuildEventInput<T extends EventType> {
   type: T;

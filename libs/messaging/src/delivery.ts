@@ -20,8 +20,7 @@ import { parseEventMessage } from './event-message.ts';
 import { recordInboxEvent } from './inbox.ts';
 import type { MessagingMetrics } from './metrics.ts';
 import type { ConsumerTopology } from './topology.ts';
-import { inTransaction, isDatabaseUnavailable } from './transaction.ts';
-import { uuidv7 } from './uuid.ts';
+import { isDatabaseUnavailable, uuidv7, withTransaction } from '@orderly/postgres';
 
 export type EventHandler<T extends EventType = EventType> = (event: CloudEvent<T>, tx: PoolClient) => Promise<void>;
 /** One handler per subscribed event type; the keys are the queue's bindings. */
@@ -95,7 +94,7 @@ export async function handleDelivery(message: ConsumeMessage, ctx: DeliveryConte
 
 /** Records the id and applies the effect in one transaction; false when the id was already there. */
 async function applyOnce(event: CloudEvent, handler: EventHandler, ctx: DeliveryContext): Promise<boolean> {
-  return inTransaction(ctx.pool, async (tx) => {
+  return withTransaction(ctx.pool, async (tx) => {
     if (!(await recordInboxEvent(tx, ctx.topology.queue, event))) return false;
     await handler(event, tx);
     return true;

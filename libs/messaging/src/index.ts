@@ -23,5 +23,3 @@ export { CLOUDEVENTS_CONTENT_TYPE, eventMessage, parseEventMessage, type ParsedE
 export { openSession, PublishRejectedError, UnroutableError, type AmqpSession, type PublishOptions, type SessionOptions } from './amqp-session.ts';
 export { messagingMetrics, type MessagingMetrics } from './metrics.ts';
 export { createBackoff, type Backoff, type BackoffOptions } from './backoff.ts';
-export { isDatabaseUnavailable } from './transaction.ts';
-export { uuidv7 } from './uuid.ts';

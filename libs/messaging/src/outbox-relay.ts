@@ -16,7 +16,7 @@ import { listenForOutbox } from './outbox-listener.ts';
 import { outboxStats, purgeSentOutboxRows } from './outbox-store.ts';
 import { relayBatch } from './relay-batch.ts';
 import { assertEventsExchange, DEFAULT_EXCHANGE } from './topology.ts';
-import { inTransaction } from './transaction.ts';
+import { withTransaction } from '@orderly/postgres';
 
 export interface OutboxRelayOptions {
   /** A pool of the producing service's role (its search_path selects the schema holding `outbox`). */
@@ -110,7 +110,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   async function round(): Promise<number> {
     const current = await connectedSession();
-    const result = await inTransaction(pool, (tx) =>
+    const result = await withTransaction(pool, (tx) =>
       relayBatch(tx, current, { exchange, batchSize, logger, metrics, failedRowDelayMs }),
     ).catch((error: unknown) => {
       databaseOk = false;

@@ -6,7 +6,7 @@
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { registerErrorHandling } from './errors.ts';
 import { registerHealth, type Lifecycle, type ReadinessCheck } from './health.ts';
@@ -41,7 +41,7 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   const app = Fastify({
     logger: loggerOptions({ service: options.name, version: options.version, level: options.logLevel }),
     genReqId: requestIdFrom,
-    requestIdLogLabel: 'requestId',
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // Behind a load balancer that closes idle connections first (see docs/operations.md).
     keepAliveTimeout: 72_000,
