@@ -18,11 +18,11 @@ export interface OrderFilter {
 
 type OrderRow = Omit<Order, 'totalCents'> & { totalCents: string };
 
-const ITEMS_OF = (alias: string) => `(SELECT json_agg(json_build_object('sku', i.sku, 'quantity', i.quantity,
-  'unitPriceCents', i.unit_price_cents) ORDER BY i.position) FROM order_items i WHERE i.order_id = ${alias}.id)`;
-
-const COLUMNS = `o.id, o.user_id AS "userId", o.status, ${ITEMS_OF('o')} AS items, o.total_cents::text AS "totalCents",
-  o.currency, o.created_at AS "createdAt", o.updated_at AS "updatedAt"`;
+// The order shape of the API, items in request order; `o` is the orders row.
+const COLUMNS = `o.id, o.user_id AS "userId", o.status,
+  (SELECT json_agg(json_build_object('sku', i.sku, 'quantity', i.quantity, 'unitPriceCents', i.unit_price_cents) ORDER BY i.position)
+   FROM order_items i WHERE i.order_id = o.id) AS items,
+  o.total_cents::text AS "totalCents", o.currency, o.created_at AS "createdAt", o.updated_at AS "updatedAt"`;
 
 const toOrder = (row: OrderRow): Order => ({ ...row, totalCents: exactCents(row.totalCents) });
 
