@@ -209,8 +209,8 @@ describe('npm start (the launcher process)', () => {
     expect(await records(run.out)).toEqual([]);
   }, 30_000);
 
-  it('when stopped while waiting for readiness, then it stops the children and exits 0', async () => {
-    const run = await prepareRun(['auth', 'gateway'], { NEVER_READY: 'gateway' });
+  it('when an instance is not ready by the deadline, then it says which, keeps waiting, and a Ctrl-C stops everything with exit 0', async () => {
+    const run = await prepareRun(['auth', 'gateway'], { NEVER_READY: 'gateway', READY_TIMEOUT_MS: '1000' });
     const child = spawn(NODE, ['--conditions=@orderly/source', path.join(REPO_ROOT, 'tools/launcher/src/main.ts')], {
       env: run.env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -219,7 +219,8 @@ describe('npm start (the launcher process)', () => {
     child.stdout.on('data', (c: Buffer) => (text += c.toString()));
     child.stderr.on('data', (c: Buffer) => (text += c.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    await until(async () => (await records(run.out)).length === 2 && text.includes('waiting for /health/ready'));
+    await until(async () => (await records(run.out)).length === 2 && text.includes('Not ready after 1s: gateway (http://127.0.0.1:'));
+    expect(text).not.toMatch(/Not ready after 1s: .*auth/);
     const pids = (await records(run.out)).map((r) => r.pid);
     child.kill('SIGINT');
     expect(await exited).toBe(0);

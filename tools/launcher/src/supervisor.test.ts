@@ -10,9 +10,9 @@ const SCRIPTS: Record<string, string> = {
   // Runs until SIGTERM, with a grandchild in its process group; exits cleanly on SIGTERM.
   'server.js': `
     const { spawn } = require('node:child_process');
+    process.on('SIGTERM', () => { console.log('stopping'); setTimeout(() => process.exit(0), 100); });
     const grandchild = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
     console.log(JSON.stringify({ level: 'info', msg: 'started', pid: process.pid, grandchild: grandchild.pid }));
-    process.on('SIGTERM', () => { console.log('stopping'); setTimeout(() => process.exit(0), 100); });
     setInterval(() => {}, 1000);`,
   // Ignores SIGTERM.
   'stubborn.js': `process.on('SIGTERM', () => console.log('ignoring SIGTERM')); console.log('started ' + process.pid); setInterval(() => {}, 1000);`,

@@ -26,10 +26,12 @@ export function backoffDelay(attempt: number, policy: BackoffPolicy = DEFAULT_BA
 }
 
 export type OutputStream = 'stdout' | 'stderr';
+/** Receives each line a child writes, without its newline. */
+export type LineHandler = (spec: ChildSpec, stream: OutputStream, line: string) => void;
 
 export interface SupervisorOptions {
   /** Every line a child writes. */
-  onLine(spec: ChildSpec, stream: OutputStream, line: string): void;
+  onLine: LineHandler;
   /** Messages of the supervisor itself (exits, restarts, kills). */
   onEvent(spec: ChildSpec, message: string, level: 'info' | 'warn' | 'error'): void;
   backoff?: BackoffPolicy;
@@ -76,6 +78,21 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/** Hands every line of the child's stdout and stderr to `onLine`; resolves when both are closed. */
+function readLines(spec: ChildSpec, child: ChildProcess, onLine: LineHandler): Promise<void> {
+  const streams = (['stdout', 'stderr'] as const).map(
+    (stream) =>
+      new Promise<void>((done) => {
+        const input = child[stream];
+        if (!input) return done();
+        createInterface({ input, crlfDelay: Infinity })
+          .on('line', (line) => onLine(spec, stream, line))
+          .once('close', done);
+      }),
+  );
+  return Promise.all(streams).then(() => undefined);
+}
+
 function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
   return signal ? `was killed by ${signal}` : `exited with code ${code}`;
 }
@@ -96,9 +113,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     });
     slot.child = child;
     slot.startedAt = Date.now();
-    for (const stream of ['stdout', 'stderr'] as const) {
-      createInterface({ input: child[stream], crlfDelay: Infinity }).on('line', (line) => options.onLine(slot.spec, stream, line));
-    }
+    const drained = readLines(slot.spec, child, options.onLine);
     slot.exited = new Promise<void>((resolve) => {
       let settled = false;
       const settle = (describe: string) => {
@@ -107,7 +122,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         // Whatever the child left behind in its group goes with it.
         signalGroup(child, 'SIGKILL');
         slot.child = undefined;
-        resolve();
+        // Its last lines are written before anyone hears that it is gone.
+        void drained.then(resolve);
         if (!stopping) scheduleRestart(slot, describe);
       };
       child.once('error', (error) => settle(`could not be started (${error.message})`));
@@ -187,21 +203,14 @@ export interface RunResult {
  */
 export function runToCompletion(
   spec: ChildSpec,
-  onLine: (spec: ChildSpec, stream: OutputStream, line: string) => void,
+  onLine: LineHandler,
   signal?: AbortSignal,
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(spec.command, spec.args, { cwd: spec.cwd, env: spec.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const onAbort = () => signalGroup(child, 'SIGTERM');
     signal?.addEventListener('abort', onAbort, { once: true });
-    const streams = (['stdout', 'stderr'] as const).map(
-      (stream) =>
-        new Promise<void>((done) => {
-          createInterface({ input: child[stream], crlfDelay: Infinity })
-            .on('line', (line) => onLine(spec, stream, line))
-            .once('close', done);
-        }),
-    );
+    const drained = readLines(spec, child, onLine);
     child.once('error', (error) => {
       signal?.removeEventListener('abort', onAbort);
       reject(error);
@@ -210,7 +219,7 @@ export function runToCompletion(
       signal?.removeEventListener('abort', onAbort);
       signalGroup(child, 'SIGKILL');
       // Report after the last lines were written, so messages appear in order.
-      void Promise.all(streams).then(() => resolve({ code, signal: exitSignal }));
+      void drained.then(() => resolve({ code, signal: exitSignal }));
     });
   });
 }
