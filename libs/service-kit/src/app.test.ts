@@ -3,6 +3,7 @@ import { AppError, createServiceApp, type ServiceApp } from './index.ts';
 
 let service: ServiceApp;
 let dependencyUp = true;
+let cacheUp = true;
 
 beforeAll(async () => {
   service = await createServiceApp({
@@ -10,6 +11,7 @@ beforeAll(async () => {
     version: '1.2.3',
     logLevel: 'silent',
     readiness: { database: () => dependencyUp },
+    informational: { cache: () => cacheUp },
     bodyLimit: 1024,
   });
   const { app } = service;
@@ -107,7 +109,12 @@ describe('createServiceApp', () => {
     const ready = () => service.app.inject({ method: 'GET', url: '/health/ready' });
     expect((await ready()).statusCode).toBe(503);
     service.lifecycle.started = true;
-    expect((await ready()).json()).toEqual({ status: 'ready', checks: { database: 'up' } });
+    expect((await ready()).json()).toEqual({ status: 'ready', checks: { database: 'up', cache: 'up' } });
+    cacheUp = false;
+    const withoutCache = await ready();
+    expect(withoutCache.statusCode).toBe(200);
+    expect(withoutCache.json()).toEqual({ status: 'ready', checks: { database: 'up', cache: 'down' } });
+    cacheUp = true;
     dependencyUp = false;
     expect((await ready()).statusCode).toBe(503);
     dependencyUp = true;

@@ -24,6 +24,8 @@ export interface ServiceAppOptions {
   description?: string;
   /** Dependencies that must answer for /health/ready to say 200. */
   readiness?: Record<string, ReadinessCheck>;
+  /** Dependencies reported by /health/ready that do not gate it (the service works without them). */
+  informational?: Record<string, ReadinessCheck>;
   bodyLimit?: number;
 }
 
@@ -31,6 +33,10 @@ export interface ServiceApp {
   app: App;
   lifecycle: Lifecycle;
   registry: Registry;
+  /** Readiness checks that gate /health/ready; the composition root may add more. */
+  readiness: Record<string, ReadinessCheck>;
+  /** Checks reported by /health/ready that never gate it; the composition root may add more. */
+  informational: Record<string, ReadinessCheck>;
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
@@ -68,7 +74,9 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     },
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  registerHealth(app, lifecycle, options.readiness ?? {});
+  const readiness = { ...options.readiness };
+  const informational = { ...options.informational };
+  registerHealth(app, lifecycle, readiness, informational);
   registerMetrics(app, registry, 'orderly');
-  return { app, lifecycle, registry };
+  return { app, lifecycle, registry, readiness, informational };
 }

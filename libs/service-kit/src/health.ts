@@ -23,13 +23,26 @@ async function runCheck(check: ReadinessCheck): Promise<boolean> {
   }
 }
 
-export function registerHealth(app: FastifyInstance, lifecycle: Lifecycle, checks: Record<string, ReadinessCheck>): void {
+/**
+ * `/health/live` and `/health/ready`. `checks` gate readiness; `informational` checks are reported
+ * beside them but never take the instance out of rotation — for dependencies the service keeps
+ * working without (a read cache; the broker behind an outbox), where an outage must not empty the
+ * load balancer.
+ */
+export function registerHealth(
+  app: FastifyInstance,
+  lifecycle: Lifecycle,
+  checks: Record<string, ReadinessCheck>,
+  informational: Record<string, ReadinessCheck> = {},
+): void {
   app.get('/health/live', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/health/ready', { schema: { hide: true } }, async (_request, reply) => {
-    const names = Object.keys(checks);
-    const results = await Promise.all(names.map((name) => runCheck(checks[name]!)));
+    const all: Record<string, ReadinessCheck> = { ...informational, ...checks };
+    const names = Object.keys(all);
+    const results = await Promise.all(names.map((name) => runCheck(all[name]!)));
     const status = Object.fromEntries(names.map((name, i) => [name, results[i] ? 'up' : 'down']));
-    const ready = lifecycle.started && !lifecycle.draining && results.every(Boolean);
+    const gating = names.every((name, i) => results[i] || !(name in checks));
+    const ready = lifecycle.started && !lifecycle.draining && gating;
     const state = lifecycle.draining ? 'draining' : lifecycle.started ? (ready ? 'ready' : 'degraded') : 'starting';
     return reply.code(ready ? 200 : 503).send({ status: state, checks: status });
   });

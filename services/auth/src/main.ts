@@ -25,6 +25,8 @@ const relay = startOutboxRelay({
   registry: service.registry,
 });
 
+service.informational.rabbitmq = () => relay.isConnected();
+
 await runService({
   app: service.app,
   lifecycle: service.lifecycle,

@@ -11,7 +11,7 @@ describe('orders service app', () => {
   it('when its dependencies answer, then it is live and ready', async () => {
     expect((await ctx.http('GET', '/health/live')).statusCode).toBe(200);
     const ready = await ctx.http('GET', '/health/ready');
-    expect(ready.json()).toEqual({ status: 'ready', checks: { postgres: 'up' } });
+    expect(ready.json()).toEqual({ status: 'ready', checks: { postgres: 'up', redis: 'up' } });
     expect(ready.statusCode).toBe(200);
   });
 

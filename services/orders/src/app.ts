@@ -11,9 +11,10 @@ export interface OrdersAppOptions {
 }
 
 /**
- * Builds the orders app. Readiness needs Postgres only: Redis is a read cache that the service
- * works without (SPEC: Redis down → reads from Postgres), so an outage of it must not take every
- * replica out of the load balancer; its failures show in `orderly_orders_cache_errors_total`.
+ * Builds the orders app. Readiness is gated by Postgres only: Redis is a read cache that the service
+ * works without (SPEC: Redis down → reads from Postgres), so an outage of it is reported in
+ * /health/ready but must not take every replica out of the load balancer; its failures also show
+ * in `orderly_orders_cache_errors_total`.
  */
 export async function buildApp(deps: OrdersDeps, options: OrdersAppOptions): Promise<ServiceApp> {
   const service = await createServiceApp({
@@ -22,6 +23,7 @@ export async function buildApp(deps: OrdersDeps, options: OrdersAppOptions): Pro
     logLevel: options.logLevel,
     description: 'Orders: placing, listing and moving orders through their lifecycle.',
     readiness: { postgres: () => isPostgresReady(deps.pool), ...options.readiness },
+    informational: { redis: async () => (await deps.redis.ping()) === 'PONG' },
   });
   for (const metric of deps.cache.metrics) service.registry.registerMetric(metric);
   ordersRoutes(service.app, deps);

@@ -25,6 +25,8 @@ const keyCleanup = startIdempotencyKeyCleanup({
   logger: logger.child({ component: 'idempotency-cleanup' }),
 });
 
+service.informational.rabbitmq = () => relay.isConnected();
+
 await runService({
   app: service.app,
   lifecycle: service.lifecycle,

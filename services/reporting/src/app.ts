@@ -15,6 +15,8 @@ export async function buildApp(deps: ReportingDeps, options: ReportingAppOptions
     version: options.version,
     logLevel: options.logLevel,
     description: 'Reporting: sales and customer projections built from events.',
-    readiness: { postgres: () => isPostgresReady(deps.pool), redis: async () => (await deps.redis.ping()) === 'PONG', ...options.readiness },
+    readiness: { postgres: () => isPostgresReady(deps.pool), ...options.readiness },
+    // A cache: reported, but an outage must not take every replica out of rotation.
+    informational: { redis: async () => (await deps.redis.ping()) === 'PONG' },
   });
 }
