@@ -170,3 +170,37 @@ describe('through the gateway', () => {
     expect(JSON.stringify(res.body)).toContain('auth');
   });
 });
+
+describe('orders through the gateway with a token from auth', () => {
+  it('when a customer places, reads, lists and cancels an order and an admin moves another, then each answers as SPEC says', async () => {
+    const email = `grace-${hex}@example.com`;
+    expect((await call('POST', '/v1/auth/register', { email, password: 'another good password' })).status).toBe(201);
+    const token = (await call('POST', '/v1/auth/login', { email, password: 'another good password' })).body.accessToken;
+    const admin = (await call('POST', '/v1/auth/login', { email: 'admin@orderly.local', password: 'orderly-admin-password' })).body.accessToken;
+    const body = { items: [{ sku: 'BOOK-1', quantity: 2, unitPriceCents: 1250 }], currency: 'EUR' };
+
+    const placed = await call('POST', '/v1/orders', body, token);
+    expect(placed.status).toBe(201);
+    expect(placed.body).toMatchObject({ status: 'pending', totalCents: 2500, currency: 'EUR', items: body.items });
+
+    const read = await call('GET', `/v1/orders/${placed.body.id}`, undefined, token);
+    expect(read.status).toBe(200);
+    expect(read.body).toEqual(placed.body);
+
+    const list = await call('GET', '/v1/orders?limit=10', undefined, token);
+    expect(list.body).toEqual({ items: [placed.body], nextCursor: null });
+
+    const cancelled = await call('POST', `/v1/orders/${placed.body.id}/cancel`, undefined, token);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    expect((await call('POST', `/v1/orders/${placed.body.id}/cancel`, undefined, token)).status).toBe(409);
+
+    const second = (await call('POST', '/v1/orders', body, token)).body;
+    expect((await call('PATCH', `/v1/orders/${second.id}/status`, { status: 'confirmed' }, token)).status).toBe(403);
+    const confirmed = await call('PATCH', `/v1/orders/${second.id}/status`, { status: 'confirmed' }, admin);
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.status).toBe('confirmed');
+    expect((await call('PATCH', `/v1/orders/${second.id}/status`, { status: 'delivered' }, admin)).status).toBe(409);
+  });
+});
+
