@@ -1,7 +1,7 @@
 import { ConfigError } from '@orderly/config';
-import { loadLauncherConfig } from './config.ts';
+import { loadTestConfig } from '../test/launcher-config.ts';
 
-const load = (env: Record<string, string | undefined>, isTTY = false) => loadLauncherConfig({ defaultRepoRoot: '/repo', isTTY, env });
+const load = loadTestConfig;
 
 describe('loadLauncherConfig', () => {
   it('when nothing is set, then the defaults describe a developer machine', () => {
@@ -53,7 +53,7 @@ describe('loadLauncherConfig', () => {
   });
 
   it('when two apps are given the same port, then it refuses to start', () => {
-    expect(() => load({ ORDERS_PORT: '3001' })).toThrow(/AUTH_PORT and ORDERS_PORT are all 3001/);
+    expect(() => load({ ORDERS_PORT: '3001' })).toThrow(/AUTH_PORT, ORDERS_PORT share port 3001; each needs its own port/);
   });
 
   it('when building the child passthrough, then only the listed variables are kept', () => {

@@ -43,8 +43,6 @@ export const LauncherEnv = Type.Object({
   STOP_GRACE_MS: Type.Integer({ minimum: 1_000, default: 15_000 }),
   /** Extra variable names passed to every child as they are (comma-separated), e.g. `SMTP_URL,RATE_LIMIT_MAX`. */
   PASSTHROUGH_ENV: Type.String({ pattern: '^[A-Za-z0-9_, ]*$', default: '' }),
-  NO_COLOR: Type.Optional(Type.String()),
-  FORCE_COLOR: Type.Optional(Type.String()),
 });
 
 export type LauncherEnvValues = Static<typeof LauncherEnv>;
@@ -99,7 +97,7 @@ export function loadLauncherConfig(options: LoadLauncherConfigOptions): Readonly
   for (const name of PORT_VARIABLES) byPort.set(values[name], [...(byPort.get(values[name]) ?? []), name]);
   const clashes = [...byPort.entries()].filter(([, names]) => names.length > 1);
   if (clashes.length > 0) {
-    throw new ConfigError(clashes.map(([port, names]) => `${names.join(' and ')} are all ${port}; each needs its own port`));
+    throw new ConfigError(clashes.map(([port, names]) => `${names.join(', ')} share port ${port}; each needs its own port`));
   }
 
   const names = [...BASE_PASSTHROUGH, ...values.PASSTHROUGH_ENV.split(',').map((n) => n.trim()).filter(Boolean)];
@@ -115,12 +113,13 @@ export function loadLauncherConfig(options: LoadLauncherConfigOptions): Readonly
     repoRoot,
     devDir: path.resolve(repoRoot, values.DEV_DIR),
     passthroughEnv: Object.freeze(passthroughEnv),
-    colors: decideColors(values, options.isTTY),
+    colors: decideColors(env, options.isTTY),
   });
 }
 
-function decideColors(values: LauncherEnvValues, isTTY: boolean): boolean {
-  if (values.NO_COLOR !== undefined && values.NO_COLOR !== '') return false;
-  if (values.FORCE_COLOR !== undefined) return values.FORCE_COLOR !== '0' && values.FORCE_COLOR !== 'false';
+/** The usual conventions: NO_COLOR (any value) turns colours off, FORCE_COLOR (not 0/false) on. */
+function decideColors(env: Record<string, string | undefined>, isTTY: boolean): boolean {
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
   return isTTY;
 }

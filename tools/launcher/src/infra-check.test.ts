@@ -45,9 +45,14 @@ describe('formatInfraFailures', () => {
     expect(message.split('\n')[0]).toBe('RabbitMQ and Redis do not answer; Orderly needs Postgres, RabbitMQ and Redis running.');
     expect(message).toContain('✗ RabbitMQ at amqp://guest:****@127.0.0.1:5672: connect ECONNREFUSED 127.0.0.1:5672');
     expect(message).toContain(`start it: ${START_HINTS.RabbitMQ}`);
-    expect(message).toContain("start it: redis-server --daemonize yes --port 6379");
+    expect(message).toContain("start it: redis-server --daemonize yes --port 6379 --save '' --appendonly no");
     expect(message).not.toContain(START_HINTS.Postgres);
     expect(message).toContain('docker compose up -d postgres rabbitmq redis');
+  });
+
+  it('when Redis was looked for on another port, then the hint starts it on that port', () => {
+    const message = formatInfraFailures([{ name: 'Redis', where: 'redis://127.0.0.1:6380', reason: 'x' }]);
+    expect(message).toContain('start it: redis-server --daemonize yes --port 6380 ');
   });
 
   it('when one server fails, then the sentence is singular and names the Debian command', () => {

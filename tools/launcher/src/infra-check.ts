@@ -133,6 +133,13 @@ export async function checkInfrastructure(
   return results.filter((r): r is InfraFailure => r !== undefined);
 }
 
+function startHint(failure: InfraFailure): string {
+  const port = URL.canParse(failure.where) ? new URL(failure.where).port : '';
+  // A Redis on another port is started on that port.
+  if (failure.name === 'Redis' && port && port !== '6379') return START_HINTS.Redis.replace('--port 6379', `--port ${port}`);
+  return START_HINTS[failure.name];
+}
+
 /** The message printed when servers do not answer: which, where, why, and how to start them. */
 export function formatInfraFailures(failures: readonly InfraFailure[]): string {
   const names = failures.map((f) => f.name);
@@ -140,7 +147,7 @@ export function formatInfraFailures(failures: readonly InfraFailure[]): string {
   const lines = [`${subject} answer; Orderly needs Postgres, RabbitMQ and Redis running.`, ''];
   for (const failure of failures) {
     lines.push(`  ✗ ${failure.name} at ${failure.where}: ${failure.reason}`);
-    lines.push(`    start it: ${START_HINTS[failure.name]}`);
+    lines.push(`    start it: ${startHint(failure)}`);
   }
   lines.push(
     '',

@@ -1,12 +1,8 @@
 import { APPS, GATEWAY, SERVICES } from './apps.ts';
-import { loadLauncherConfig } from './config.ts';
+import { loadTestConfig } from '../test/launcher-config.ts';
 import { allLabels, buildUpstreams, childEnv, instanceSpec, planInstances, type Instance } from './processes.ts';
 
-const config = loadLauncherConfig({
-  defaultRepoRoot: '/repo',
-  isTTY: false,
-  env: { PATH: '/usr/bin', HOME: '/home/dev', ORDERS_INSTANCES: '3', AUTH_INSTANCES: '2', UNRELATED: 'not passed' },
-});
+const config = loadTestConfig({ PATH: '/usr/bin', HOME: '/home/dev', ORDERS_INSTANCES: '3', AUTH_INSTANCES: '2', UNRELATED: 'not passed' });
 
 const ports = (...values: number[]) => {
   const queue = [...values];
@@ -41,7 +37,7 @@ describe('planInstances', () => {
   });
 
   it('when the port finder hands out a configured port, then it is skipped', async () => {
-    const single = loadLauncherConfig({ defaultRepoRoot: '/repo', isTTY: false, env: { ORDERS_INSTANCES: '2' } });
+    const single = loadTestConfig({ ORDERS_INSTANCES: '2' });
     const instances = await planInstances(single, APPS, ports(8080, 3003, 45000));
     expect(instances.find((i) => i.label === 'orders#2')!.port).toBe(45000);
   });
