@@ -41,7 +41,7 @@ export function loadConfig<T extends TProperties>(
 ): Readonly<Static<TObject<T>>> {
   const data = Object.fromEntries(Object.entries(env).filter(([key]) => key in schema.properties));
   try {
-    return Object.freeze(envSchema<Static<TObject<T>>>({ schema, data, dotenv: false }));
+    return Object.freeze(envSchema<Static<TObject<T>>>({ schema, data, env: false, dotenv: false }));
   } catch (error) {
     const errors = (error as { errors?: AjvLikeError[] }).errors;
     if (!errors) throw new ConfigError([(error as Error).message]);

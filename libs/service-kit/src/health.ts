@@ -35,8 +35,8 @@ export function registerHealth(
   checks: Record<string, ReadinessCheck>,
   informational: Record<string, ReadinessCheck> = {},
 ): void {
-  app.get('/health/live', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  app.get('/health/ready', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/health/live', { logLevel: 'warn', schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/health/ready', { logLevel: 'warn', schema: { hide: true } }, async (_request, reply) => {
     const all: Record<string, ReadinessCheck> = { ...informational, ...checks };
     const names = Object.keys(all);
     const results = await Promise.all(names.map((name) => runCheck(all[name]!)));
