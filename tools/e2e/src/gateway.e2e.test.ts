@@ -3,7 +3,7 @@
  * free ports against an isolated database, exchange, queue prefix and Redis prefix; the test talks
  * to the gateway only, as a client would.
  */
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, randomBytes, verify, type JsonWebKey } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -135,6 +135,14 @@ describe('through the gateway', () => {
     const { payload, protectedHeader } = await jwtVerify(login.body.accessToken, jwks, { issuer: 'orderly-auth', audience: 'orderly' });
     expect(protectedHeader).toMatchObject({ alg: 'EdDSA', kid: expect.any(String) });
     expect(payload).toMatchObject({ sub: registered.body.id, roles: ['customer'], jti: expect.any(String) });
+
+    // And with no JWT library at all: Node's own Ed25519 verification of the compact JWS.
+    const { keys } = (await call('GET', '/v1/auth/.well-known/jwks.json')).body as { keys: Array<JsonWebKey & { kid: string }> };
+    const [header, claims, signature] = (login.body.accessToken as string).split('.') as [string, string, string];
+    const jwk = keys.find((k) => k.kid === protectedHeader.kid)!;
+    const publicKey = createPublicKey({ key: jwk, format: 'jwk' });
+    expect(verify(null, Buffer.from(`${header}.${claims}`), publicKey, Buffer.from(signature, 'base64url'))).toBe(true);
+    expect(verify(null, Buffer.from(`${header}.${claims}x`), publicKey, Buffer.from(signature, 'base64url'))).toBe(false);
   });
 
   it('when a user registers, then user.registered reaches the exchange through the outbox relay', async () => {
