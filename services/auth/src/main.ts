@@ -1,13 +1,12 @@
 /** Starts the auth service: config → deps → admin seed → HTTP + outbox relay → graceful close. */
-import { readFileSync } from 'node:fs';
 import { startOutboxRelay } from '@orderly/messaging';
-import { createLogger, runService } from '@orderly/service-kit';
+import { createLogger, packageVersion, runService } from '@orderly/service-kit';
 import { buildApp } from './app.ts';
 import { loadAuthConfig } from './config.ts';
 import { createDeps } from './deps.ts';
 import { seedAdmin } from './users/seed-admin.ts';
 
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const version = packageVersion(new URL('../package.json', import.meta.url));
 const config = loadAuthConfig();
 const logger = createLogger({ service: 'auth', version, level: config.LOG_LEVEL });
 const deps = await createDeps(config, logger);
@@ -27,12 +26,4 @@ const relay = startOutboxRelay({
 
 service.informational.rabbitmq = () => relay.isConnected();
 
-await runService({
-  app: service.app,
-  lifecycle: service.lifecycle,
-  host: config.HOST,
-  port: config.PORT,
-  graceMs: config.SHUTDOWN_GRACE_MS,
-  drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
-  stop: [() => relay.stop(), () => deps.pool.end()],
-});
+await runService(service, config, [() => relay.stop(), () => deps.pool.end()]);

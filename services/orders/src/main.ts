@@ -1,13 +1,12 @@
 /** Starts the orders service: config → deps → HTTP + outbox relay + key cleanup → graceful close. */
-import { readFileSync } from 'node:fs';
 import { startOutboxRelay } from '@orderly/messaging';
-import { createLogger, runService } from '@orderly/service-kit';
+import { createLogger, packageVersion, runService } from '@orderly/service-kit';
 import { buildApp } from './app.ts';
 import { loadOrdersConfig } from './config.ts';
 import { closeDeps, createDeps } from './deps.ts';
 import { startIdempotencyKeyCleanup } from './orders/idempotency-cleanup.ts';
 
-const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const version = packageVersion(new URL('../package.json', import.meta.url));
 const config = loadOrdersConfig();
 const logger = createLogger({ service: 'orders', version, level: config.LOG_LEVEL });
 const deps = createDeps(config, logger);
@@ -27,12 +26,4 @@ const keyCleanup = startIdempotencyKeyCleanup({
 
 service.informational.rabbitmq = () => relay.isConnected();
 
-await runService({
-  app: service.app,
-  lifecycle: service.lifecycle,
-  host: config.HOST,
-  port: config.PORT,
-  graceMs: config.SHUTDOWN_GRACE_MS,
-  drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
-  stop: [() => relay.stop(), () => keyCleanup.stop(), () => closeDeps(deps)],
-});
+await runService(service, config, [() => relay.stop(), () => keyCleanup.stop(), () => closeDeps(deps)]);
