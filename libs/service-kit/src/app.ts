@@ -60,9 +60,13 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   app.setValidatorCompiler(validatorCompiler);
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
-    // While draining, ask keep-alive clients (the gateway's pool) to let go of this connection, so no
-    // request is written onto a connection that the listener is about to close.
+  });
+  // While draining, every response (also of requests that began before) tells keep-alive clients (the
+  // gateway's pool) to let go of the connection: no request is written onto a connection the
+  // listener is about to close, and no idle connection holds the process past its grace period.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (lifecycle.draining) reply.header('connection', 'close');
+    done(null, payload);
   });
   registerErrorHandling(app);
   await app.register(helmet, { global: true });
