@@ -1,0 +1,291 @@
+/**
+ * Issue 4: the same upstream endpoint hit directly, through the gateway (every feature on), through
+ * a tuned nginx and through fast-gateway, plus an authenticated GET through the gateway, in one
+ * run with interleaved rounds; then fixed-rate rounds for the latency the gateway adds; then the
+ * gateway once more under --cpu-prof to show where its time goes.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findFreePort } from '@orderly/launcher';
+import { Redis } from 'ioredis';
+import { BENCH_AUDIENCE, BENCH_ISSUER, createBenchKey, signAccessToken } from './bench-token.ts';
+import type { BenchConfig } from './config.ts';
+import { cpuLayout, type CpuLayout } from './cpu-layout.ts';
+import { summariseProfile, type CpuProfile, type ProfileSummary } from './cpu-profile.ts';
+import { runLoad, type LoadSpec } from './load.ts';
+import { startNginx } from './nginx.ts';
+import { listProcesses } from './proc-stat.ts';
+import { startProcess, type StartedProcess } from './processes.ts';
+import { runRounds, summarise, type Target, type TargetSummary } from './rounds.ts';
+import { median } from './stats.ts';
+
+export const JWKS_PATH = '/v1/auth/.well-known/jwks.json';
+
+export interface GatewayFeatures {
+  requestId: boolean;
+  rateLimit: boolean;
+  metrics: boolean;
+  breaker: boolean;
+  /** Headers of a pass-through answer, for the report. */
+  sampleHeaders: string[];
+}
+
+export interface FixedRateSummary {
+  rate: number;
+  direct: TargetSummary;
+  gateway: TargetSummary;
+  gatewayAuth: TargetSummary;
+  /** Median over rounds of (gateway p99 − direct p99) of the same round. */
+  addedP99Ms: number;
+  addedP99AuthMs: number;
+}
+
+export interface GatewayBenchResult {
+  layout: CpuLayout;
+  nginxWorkers: number;
+  features: GatewayFeatures;
+  gatewayCommit: string;
+  throughput: TargetSummary[];
+  fixedRate: FixedRateSummary;
+  profile: ProfileSummary | undefined;
+  authPath: string;
+}
+
+const GATEWAY_MAIN = 'gateway/src/main.ts';
+const FAST_GATEWAY_SERVER = fileURLToPath(new URL('./fast-gateway.server.ts', import.meta.url));
+const ORIGIN_SERVER = fileURLToPath(new URL('./origin.server.ts', import.meta.url));
+
+/**
+ * The gateway's largest budget over its shortest window: 100 000 requests per second and key, far
+ * above any round here, so the limiter runs on every request (its cost is measured) and never 429s.
+ */
+export const BENCH_RATE_LIMIT = { RATE_LIMIT_MAX: '100000', RATE_LIMIT_WINDOW: '1s' } as const;
+
+interface GatewayProcessOptions {
+  config: BenchConfig;
+  port: number;
+  origin: string;
+  redisPrefix: string;
+  cpus: string | undefined;
+  profileDir?: string;
+}
+
+function startGateway(o: GatewayProcessOptions): Promise<StartedProcess> {
+  const profiling = o.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`];
+  return startProcess({
+    name: 'gateway',
+    command: o.config.nodePath,
+    args: ['--conditions=@orderly/source', ...profiling, GATEWAY_MAIN],
+    cwd: o.config.targetRoot,
+    cpus: o.cpus,
+    readyUrl: `http://127.0.0.1:${o.port}/health/ready`,
+    env: {
+      ...o.config.baseEnv,
+      HOST: '127.0.0.1',
+      PORT: String(o.port),
+      LOG_LEVEL: o.config.BENCH_LOG_LEVEL,
+      AUTH_URL: o.origin,
+      ORDERS_URL: o.origin,
+      NOTIFICATIONS_URL: o.origin,
+      REPORTING_URL: o.origin,
+      JWKS_URL: `${o.origin}${JWKS_PATH}`,
+      JWT_ISSUER: BENCH_ISSUER,
+      JWT_AUDIENCE: BENCH_AUDIENCE,
+      REDIS_URL: o.config.REDIS_URL,
+      REDIS_KEY_PREFIX: o.redisPrefix,
+      ...BENCH_RATE_LIMIT,
+    },
+  });
+}
+
+async function detectFeatures(gateway: string, token: string, authPath: string): Promise<GatewayFeatures> {
+  const pass = await fetch(`${gateway}${JWKS_PATH}`);
+  await pass.arrayBuffer();
+  const auth = await fetch(`${gateway}${authPath}`, { headers: { authorization: `Bearer ${token}` } });
+  await auth.arrayBuffer();
+  if (pass.status !== 200 || auth.status !== 200) {
+    throw new Error(`the gateway answered ${pass.status} (pass-through) and ${auth.status} (authenticated GET); both must be 200 to bench`);
+  }
+  const metrics = await fetch(`${gateway}/metrics`);
+  const metricsText = metrics.ok ? await metrics.text() : '';
+  const names = [...pass.headers.keys()];
+  return {
+    requestId: pass.headers.has('x-request-id'),
+    rateLimit: names.some((n) => n === 'ratelimit' || n === 'ratelimit-policy' || n.startsWith('x-ratelimit')),
+    metrics: metrics.ok && metricsText.includes('# TYPE'),
+    breaker: /breaker|circuit/i.test(metricsText),
+    sampleHeaders: names.sort(),
+  };
+}
+
+function redisPid(): number | undefined {
+  return listProcesses().find((p) => p.comm === 'redis-server')?.pid;
+}
+
+function gitCommit(config: BenchConfig): string {
+  try {
+    return execFileSync('git', ['log', '-1', '--format=%h %s', '--', 'gateway'], { cwd: config.targetRoot, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+export async function runGatewayBench(config: BenchConfig, log: (line: string) => void): Promise<GatewayBenchResult> {
+  const layout = cpuLayout(config.cpuCount, config.BENCH_PIN);
+  const dir = await mkdtemp(path.join(tmpdir(), 'orderly-bench-gateway-'));
+  const redisPrefix = `bench_${randomBytes(4).toString('hex')}:`;
+  const key = await createBenchKey();
+  const token = await signAccessToken(key, randomUUID());
+  const authPath = `/v1/orders/${randomUUID()}`;
+  const [originPort, gatewayPort, nginxPort, fastPort] = await Promise.all([findFreePort(), findFreePort(), findFreePort(), findFreePort()]);
+  const origin = `http://127.0.0.1:${originPort}`;
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  const nginxWorkers = 1;
+  const processes: StartedProcess[] = [];
+  const nodeArgs = ['--conditions=@orderly/source'];
+
+  try {
+    log(`gateway bench: origin ${origin}, proxies pinned to CPU ${layout.proxy ?? '(none)'}, load generator and origin to ${layout.load ?? '(none)'}`);
+    const originProcess = await startProcess({
+      name: 'origin',
+      command: config.nodePath,
+      args: [...nodeArgs, ORIGIN_SERVER, String(originPort), key.jwks],
+      env: { ...config.baseEnv },
+      cpus: layout.load,
+      readyUrl: `${origin}${JWKS_PATH}`,
+    });
+    processes.push(originProcess);
+    let gateway = await startGateway({ config, port: gatewayPort, origin, redisPrefix, cpus: layout.proxy });
+    processes.push(gateway);
+    const nginx = await startNginx({
+      dir: path.join(dir, 'nginx'),
+      port: nginxPort,
+      upstream: `127.0.0.1:${originPort}`,
+      workers: nginxWorkers,
+      keepalive: 64,
+      env: { ...config.baseEnv },
+      cpus: layout.proxy,
+    });
+    processes.push(nginx);
+    const fast = await startProcess({
+      name: 'fast-gateway',
+      command: config.nodePath,
+      args: [...nodeArgs, FAST_GATEWAY_SERVER, String(fastPort), origin],
+      cwd: config.repoRoot,
+      env: { ...config.baseEnv },
+      cpus: layout.proxy,
+      readyUrl: `http://127.0.0.1:${fastPort}${JWKS_PATH}`,
+    });
+    processes.push(fast);
+
+    const features = await detectFeatures(gatewayUrl, token, authPath);
+    log(`gateway features seen from outside: ${JSON.stringify({ ...features, sampleHeaders: undefined })}`);
+    const redis = redisPid();
+
+    const http = (id: string, label: string, originUrl: string, proxyPid: number | undefined, extra: Partial<LoadSpec> = {}): Target => ({
+      id,
+      label,
+      cpu: {
+        ...(proxyPid !== undefined ? { proxy: proxyPid } : {}),
+        origin: originProcess.pid,
+        ...(redis !== undefined && id.startsWith('gateway') ? { redis } : {}),
+      },
+      run: (durationSeconds) =>
+        runLoad(
+          { origin: originUrl, method: 'GET', paths: [JWKS_PATH], connections: config.BENCH_CONNECTIONS, durationSeconds, ...extra },
+          { nodePath: config.nodePath, cpus: layout.load },
+        ),
+    });
+    const authHeaders = { authorization: `Bearer ${token}` };
+    const makeTargets = (gatewayPid: number, rate?: number): Target[] => {
+      const fixed = rate === undefined ? {} : { overallRate: rate };
+      return [
+        http('direct', 'direct (origin)', origin, undefined, fixed),
+        http('gateway', 'gateway, pass-through (JWKS path)', gatewayUrl, gatewayPid, fixed),
+        http('nginx', `nginx (tuned, ${nginxWorkers} worker)`, `http://127.0.0.1:${nginxPort}`, nginx.pid, fixed),
+        http('fast-gateway', 'fast-gateway 5.0.1', `http://127.0.0.1:${fastPort}`, fast.pid, fixed),
+        http('gateway-auth', 'gateway, authenticated GET', gatewayUrl, gatewayPid, { paths: [authPath], headers: authHeaders, ...fixed }),
+      ];
+    };
+
+    const roundOptions = { rounds: config.BENCH_ROUNDS, durationSeconds: config.BENCH_DURATION, warmupSeconds: config.BENCH_WARMUP, log };
+    log(`gateway bench: throughput, ${config.BENCH_ROUNDS} interleaved rounds of ${config.BENCH_DURATION} s, ${config.BENCH_CONNECTIONS} connections`);
+    const targets = makeTargets(gateway.pid);
+    const results = await runRounds(targets, roundOptions);
+    const throughput = targets.map((t) => summarise(t, results));
+
+    log(`gateway bench: fixed rate ${config.BENCH_FIXED_RATE} req/s`);
+    const fixedTargets = makeTargets(gateway.pid, config.BENCH_FIXED_RATE).filter((t) => ['direct', 'gateway', 'gateway-auth'].includes(t.id));
+    const fixedResults = await runRounds(fixedTargets, { ...roundOptions, warmupSeconds: 0 });
+    const fixedSummary = (id: string) => summarise(fixedTargets.find((t) => t.id === id)!, fixedResults);
+    const added = (id: string) =>
+      median(
+        fixedResults
+          .filter((r) => r.target === id)
+          .map((r) => r.load.latency.p99Ms - (fixedResults.find((d) => d.target === 'direct' && d.round === r.round)?.load.latency.p99Ms ?? Number.NaN)),
+      );
+    const fixedRate: FixedRateSummary = {
+      rate: config.BENCH_FIXED_RATE,
+      direct: fixedSummary('direct'),
+      gateway: fixedSummary('gateway'),
+      gatewayAuth: fixedSummary('gateway-auth'),
+      addedP99Ms: added('gateway'),
+      addedP99AuthMs: added('gateway-auth'),
+    };
+
+    let profile: ProfileSummary | undefined;
+    if (config.BENCH_PROFILE) {
+      log(`gateway bench: profiling the authenticated GET (${config.BENCH_DURATION} s under --cpu-prof)`);
+      await gateway.stop();
+      const profileDir = path.join(dir, 'profile');
+      gateway = await startGateway({ config, port: gatewayPort, origin, redisPrefix, cpus: layout.proxy, profileDir });
+      processes.push(gateway);
+      const authTarget = makeTargets(gateway.pid).find((t) => t.id === 'gateway-auth')!;
+      await authTarget.run(Math.min(3, config.BENCH_DURATION), true);
+      await authTarget.run(config.BENCH_DURATION, false);
+      await gateway.stop();
+      const files = (await readdir(profileDir)).filter((f) => f.endsWith('.cpuprofile'));
+      if (files[0] !== undefined) {
+        const raw = JSON.parse(await readFile(path.join(profileDir, files[0]), 'utf8')) as CpuProfile;
+        profile = summariseProfile(raw, config.targetRoot, 20);
+      } else {
+        log('gateway bench: the gateway wrote no .cpuprofile (did it exit cleanly on SIGTERM?)');
+      }
+    }
+
+    return {
+      layout,
+      nginxWorkers,
+      features,
+      gatewayCommit: gitCommit(config),
+      throughput,
+      fixedRate,
+      profile,
+      authPath: '/v1/orders/<uuid>',
+    };
+  } finally {
+    for (const p of processes.reverse()) await p.stop().catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+    await deleteRedisKeys(config.REDIS_URL, redisPrefix).catch(() => undefined);
+  }
+}
+
+/** Removes the bench's rate-limit keys. */
+async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,284 @@
+/**
+ * Issue 3: POST /v1/orders and GET /v1/orders/:id (cached and uncached), through the gateway and
+ * direct to the orders service, and pgbench running the same transaction as one POST at the same
+ * concurrency, in interleaved rounds against the whole stack that `npm start` runs: the launcher
+ * as a child with its own database, exchange, queue prefix, Redis prefix and ports, removed after.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { connect as connectAmqp } from 'amqplib';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { adminUrlFor, findFreePort, serviceDatabase, startLauncherProcess, type LauncherProcess } from '@orderly/launcher';
+import type { BenchConfig } from './config.ts';
+import { BENCH_RATE_LIMIT } from './gateway-bench.ts';
+import { runLoad, type LoadResult, type LoadSpec } from './load.ts';
+import { placeOrderScript, runPgbench, type PlaceOrderItem } from './pgbench.ts';
+import { findDescendant } from './proc-stat.ts';
+import { metricTotal } from './prometheus.ts';
+import { runRounds, summarise, type Target, type TargetSummary } from './rounds.ts';
+
+export const ORDER_ITEMS: readonly PlaceOrderItem[] = [{ sku: 'BENCH-1', quantity: 2, unitPriceCents: 1250 }];
+export const ORDER_CURRENCY = 'EUR';
+/** Orders the uncached reads rotate through: at a few thousand reads per second each id comes back only after seconds, well past the 1 s cache TTL. */
+export const UNCACHED_IDS = 20_000;
+const CACHE_TTL_SECONDS = '1';
+
+export interface CacheRatio {
+  hits: number;
+  misses: number;
+}
+
+export interface OrdersBenchResult {
+  summaries: TargetSummary[];
+  /** Cache hits and misses counted by the orders service during each GET target's rounds. */
+  cache: Record<string, CacheRatio>;
+  /** The pgbench script that ran. */
+  pgbenchScript: string;
+  ordersPoolMax: string;
+  orderCount: number;
+}
+
+const PASSWORD = 'bench password 0123';
+
+async function call(url: string, method: string, body?: unknown, token?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(url, {
+    method,
+    headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+async function cacheCounters(ordersUrl: string): Promise<CacheRatio> {
+  const text = await (await fetch(`${ordersUrl}/metrics`)).text();
+  return { hits: metricTotal(text, 'orderly_orders_cache_hits_total'), misses: metricTotal(text, 'orderly_orders_cache_misses_total') };
+}
+
+/** Orders with one item each, written straight into the bench database, for the uncached reads. */
+async function seedOrders(adminUrl: string, userId: string, count: number): Promise<string[]> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string }>(
+      `WITH o AS (
+         INSERT INTO orders.orders (id, user_id, currency, total_cents)
+         SELECT gen_random_uuid(), $1, $3, $4 FROM generate_series(1, $2) RETURNING id
+       )
+       INSERT INTO orders.order_items (order_id, position, sku, quantity, unit_price_cents)
+       SELECT id, 1, $5, $6, $7 FROM o RETURNING order_id AS id`,
+      [userId, count, ORDER_CURRENCY, ORDER_ITEMS[0]!.quantity * ORDER_ITEMS[0]!.unitPriceCents, ORDER_ITEMS[0]!.sku, ORDER_ITEMS[0]!.quantity, ORDER_ITEMS[0]!.unitPriceCents],
+    );
+    return rows.map((r) => r.id);
+  } finally {
+    await client.end();
+  }
+}
+
+async function countOrders(adminUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM orders.orders')).rows[0]!.n);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Fisher–Yates with a fixed seed, so every run reads the ids in a scattered but repeatable order. */
+function shuffled<T>(items: readonly T[], seed = 42): T[] {
+  const out = [...items];
+  let state = seed;
+  const random = () => ((state = (state * 1_103_515_245 + 12_345) & 0x7fffffff) / 0x80000000);
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+async function cleanUp(config: BenchConfig, database: string, prefix: string, devDir: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: config.DATABASE_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).finally(() => admin.end());
+  await rm(devDir, { recursive: true, force: true });
+
+  const connection = await connectAmqp(config.AMQP_URL);
+  try {
+    let queues: string[] = [];
+    try {
+      queues = execFileSync('rabbitmqctl', ['list_queues', '-q', '--no-table-headers', 'name'], { encoding: 'utf8', timeout: 30_000 })
+        .split('\n')
+        .map((q) => q.trim())
+        .filter((q) => q.startsWith(`${prefix}.`));
+    } catch {
+      // Without rabbitmqctl the queues of this run stay (their names start with the run's prefix).
+    }
+    for (const queue of queues) {
+      const channel = await connection.createChannel();
+      await channel.deleteQueue(queue).catch(() => undefined);
+      await channel.close().catch(() => undefined);
+    }
+    const channel = await connection.createChannel();
+    await channel.deleteExchange(`${prefix}.events`).catch(() => undefined);
+    await channel.close().catch(() => undefined);
+  } finally {
+    await connection.close().catch(() => undefined);
+  }
+
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function runOrdersBench(config: BenchConfig, log: (line: string) => void): Promise<OrdersBenchResult> {
+  const hex = randomBytes(4).toString('hex');
+  // Not a test database (the bench is not a test), and never `orderly`, the one of `npm start`.
+  const database = `orderly_bench_${hex}`;
+  const prefix = `bench_${hex}`;
+  const devDir = await mkdtemp(path.join(tmpdir(), 'orderly-bench-orders-'));
+  const ports = Object.fromEntries(
+    await Promise.all(['GATEWAY_PORT', 'AUTH_PORT', 'ORDERS_PORT', 'NOTIFICATIONS_PORT', 'REPORTING_PORT'].map(async (k) => [k, String(await findFreePort())])),
+  ) as Record<string, string>;
+  let launcher: LauncherProcess | undefined;
+
+  try {
+    log(`orders bench: starting the stack (database ${database}, prefix ${prefix})`);
+    launcher = await startLauncherProcess({
+      repoRoot: config.repoRoot,
+      nodePath: config.nodePath,
+      readyTimeoutMs: 120_000,
+      env: {
+        ...config.baseEnv,
+        ORDERLY_ROOT: config.targetRoot,
+        DATABASE_ADMIN_URL: config.DATABASE_ADMIN_URL,
+        AMQP_URL: config.AMQP_URL,
+        REDIS_URL: config.REDIS_URL,
+        ORDERLY_DATABASE: database,
+        EVENTS_EXCHANGE: `${prefix}.events`,
+        EVENTS_QUEUE_PREFIX: prefix,
+        REDIS_KEY_PREFIX: `${prefix}:`,
+        DEV_DIR: devDir,
+        LOG_LEVEL: config.BENCH_LOG_LEVEL,
+        PRETTY_LOGS: 'false',
+        PASSTHROUGH_ENV: 'ORDERS_CACHE_TTL_SECONDS,RATE_LIMIT_MAX,RATE_LIMIT_WINDOW',
+        ORDERS_CACHE_TTL_SECONDS: CACHE_TTL_SECONDS,
+        ...BENCH_RATE_LIMIT,
+        ...ports,
+      },
+    });
+    const gateway = launcher.gatewayUrl!;
+    const orders = `http://127.0.0.1:${ports.ORDERS_PORT}`;
+    const gatewayPid = findDescendant(launcher.pid, 'gateway/src/main.ts');
+    const ordersPid = findDescendant(launcher.pid, 'services/orders/src/main.ts');
+
+    const email = `bench-${hex}@example.com`;
+    const registered = await call(`${gateway}/v1/auth/register`, 'POST', { email, password: PASSWORD, name: 'Bench' });
+    if (registered.status !== 201) throw new Error(`register answered ${registered.status}: ${JSON.stringify(registered.body)}`);
+    const login = await call(`${gateway}/v1/auth/login`, 'POST', { email, password: PASSWORD });
+    if (login.status !== 200) throw new Error(`login answered ${login.status}: ${JSON.stringify(login.body)}`);
+    const token = String(login.body.accessToken);
+    const userId = String(registered.body.id);
+    const body = { items: ORDER_ITEMS, currency: ORDER_CURRENCY };
+    const first = await call(`${gateway}/v1/orders`, 'POST', body, token);
+    if (first.status !== 201) throw new Error(`POST /v1/orders answered ${first.status}: ${JSON.stringify(first.body)}`);
+    const cachedPath = `/v1/orders/${String(first.body.id)}`;
+
+    const benchDbUrl = adminUrlFor(config.DATABASE_ADMIN_URL, database);
+    log(`orders bench: seeding ${UNCACHED_IDS} orders for the uncached reads`);
+    const uncachedPaths = shuffled(await seedOrders(benchDbUrl, userId, UNCACHED_IDS)).map((id) => `/v1/orders/${id}`);
+
+    const pgDir = path.join(devDir, 'pgbench');
+    await mkdir(pgDir, { recursive: true });
+    const script = placeOrderScript(ORDER_ITEMS, ORDER_CURRENCY);
+    const scriptFile = path.join(pgDir, 'place-order.sql');
+    await writeFile(scriptFile, script);
+    const adminUrl = new URL(config.DATABASE_ADMIN_URL);
+    const role = serviceDatabase('orders');
+    let pgbenchRun = 0;
+
+    const cache: Record<string, CacheRatio> = {};
+    const auth = { authorization: `Bearer ${token}` };
+    const http = (id: string, label: string, origin: string, spec: Pick<LoadSpec, 'method' | 'paths' | 'body' | 'headers'>, countCache: boolean): Target => ({
+      id,
+      label,
+      cpu: {
+        ...(origin === gateway && gatewayPid !== undefined ? { gateway: gatewayPid } : {}),
+        ...(ordersPid !== undefined ? { orders: ordersPid } : {}),
+      },
+      async run(durationSeconds, warmup): Promise<LoadResult> {
+        const before = countCache && !warmup ? await cacheCounters(orders) : undefined;
+        const result = await runLoad({ origin, connections: config.BENCH_CONNECTIONS, durationSeconds, ...spec }, { nodePath: config.nodePath });
+        if (before !== undefined) {
+          const after = await cacheCounters(orders);
+          const seen = (cache[id] ??= { hits: 0, misses: 0 });
+          seen.hits += after.hits - before.hits;
+          seen.misses += after.misses - before.misses;
+        }
+        return result;
+      },
+    });
+    const post = { method: 'POST' as const, paths: ['/v1/orders'], body: JSON.stringify(body), headers: { ...auth, 'content-type': 'application/json' } };
+    const cached = { method: 'GET' as const, paths: [cachedPath], headers: auth };
+    const uncached = { method: 'GET' as const, paths: uncachedPaths, headers: auth };
+    const targets: Target[] = [
+      http('post-gateway', 'POST /v1/orders, gateway', gateway, post, false),
+      http('post-direct', 'POST /v1/orders, direct', orders, post, false),
+      {
+        id: 'pgbench',
+        label: 'pgbench, same transaction',
+        cpu: {},
+        async run(durationSeconds) {
+          const logDir = path.join(pgDir, `run-${++pgbenchRun}`);
+          await mkdir(logDir);
+          return runPgbench({
+            scriptFile,
+            logDir,
+            host: adminUrl.hostname,
+            port: adminUrl.port || '5432',
+            user: role.role,
+            password: role.password,
+            database,
+            userId,
+            clients: config.BENCH_CONNECTIONS,
+            durationSeconds,
+            env: { ...config.baseEnv },
+          });
+        },
+      },
+      http('get-cached-gateway', 'GET /v1/orders/:id cached, gateway', gateway, cached, true),
+      http('get-cached-direct', 'GET /v1/orders/:id cached, direct', orders, cached, true),
+      http('get-uncached-gateway', 'GET /v1/orders/:id uncached, gateway', gateway, uncached, true),
+      http('get-uncached-direct', 'GET /v1/orders/:id uncached, direct', orders, uncached, true),
+    ];
+
+    log(`orders bench: ${config.BENCH_ROUNDS} interleaved rounds of ${config.BENCH_DURATION} s, ${config.BENCH_CONNECTIONS} connections / pgbench clients`);
+    const results = await runRounds(targets, { rounds: config.BENCH_ROUNDS, durationSeconds: config.BENCH_DURATION, warmupSeconds: config.BENCH_WARMUP, log });
+    return {
+      summaries: targets.map((t) => summarise(t, results)),
+      cache,
+      pgbenchScript: script,
+      ordersPoolMax: '10 (DATABASE_POOL_MAX default)',
+      orderCount: await countOrders(benchDbUrl),
+    };
+  } finally {
+    if (launcher !== undefined) {
+      const exit = await launcher.stop('SIGTERM');
+      if (exit.code !== 0) log(`orders bench: the launcher exited with ${exit.signal ?? `code ${exit.code}`}`);
+    }
+    await cleanUp(config, database, prefix, devDir).catch((error: Error) => log(`orders bench: clean-up incomplete: ${error.message}`));
+  }
+}

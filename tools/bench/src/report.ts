@@ -1,0 +1,278 @@
+/**
+ * docs/benchmarks.md: the generated sections (machine and settings, each scenario's targets and
+ * tables, the gateway profile) written between markers, so the hand-written text around them and
+ * the sections of scenarios not run this time stay as they are.
+ */
+import type { BenchConfig } from './config.ts';
+import type { ProfileSummary, TimeEntry } from './cpu-profile.ts';
+import type { GatewayBenchResult } from './gateway-bench.ts';
+import type { Machine } from './machine.ts';
+import { formatMs, formatNumber, formatRatio, renderTable, replaceSection, type Column } from './markdown.ts';
+import type { OrdersBenchResult } from './orders-bench.ts';
+import type { TargetSummary } from './rounds.ts';
+
+export interface Goal {
+  goal: string;
+  reached: string;
+  pass: boolean;
+}
+
+const R: Column['align'] = 'right';
+const status = (pass: boolean) => (pass ? 'pass' : '**miss**');
+const perRound = (s: TargetSummary) => s.perRound.map((v) => formatNumber(v)).join(' / ');
+const micros = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? '–' : formatNumber(value));
+const secondsPer1k = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? '–' : (value / 1000).toFixed(3));
+
+export function renderGoals(goals: readonly Goal[]): string {
+  return renderTable(
+    [{ title: 'target' }, { title: 'reached' }, { title: '' }],
+    goals.map((g) => [g.goal, g.reached, status(g.pass)]),
+  );
+}
+
+export function renderMachine(machine: Machine, config: BenchConfig, date: Date): string {
+  const rows: [string, string][] = [
+    ['measured', `${date.toISOString().replace(/\.\d+Z$/, 'Z')} (load average at start ${machine.loadAverage})`],
+    ['CPU', `${machine.cpuModel}, ${machine.cores} CPUs`],
+    ['memory', machine.memory],
+    ['kernel / OS', `${machine.kernel} / ${machine.os}`],
+    ['Node', machine.node],
+    ['PostgreSQL', machine.postgres],
+    ['RabbitMQ', machine.rabbitmq],
+    ['Redis', machine.redis],
+    ['nginx', machine.nginx],
+    ['pgbench', machine.pgbench],
+  ];
+  const settings: [string, string][] = [
+    ['load generator', 'autocannon 9.0.0 (programmatic API, own process), pipelining 1; fixed-rate rounds: paced keep-alive client (see below)'],
+    ['connections', `${config.BENCH_CONNECTIONS} (pgbench: ${config.BENCH_CONNECTIONS} clients, ${Math.min(2, config.BENCH_CONNECTIONS)} threads)`],
+    ['duration', `${config.BENCH_DURATION} s per round, ${config.BENCH_ROUNDS} interleaved rounds, median reported`],
+    ['warm-up', `${config.BENCH_WARMUP} s per target before the first round, not measured`],
+    ['fixed rate', `${config.BENCH_FIXED_RATE} req/s`],
+    ['log level of processes under test', config.BENCH_LOG_LEVEL],
+  ];
+  return [
+    '### Machine',
+    '',
+    renderTable([{ title: '' }, { title: '' }], rows),
+    '',
+    '### Settings',
+    '',
+    renderTable([{ title: '' }, { title: '' }], settings),
+  ].join('\n');
+}
+
+export function gatewayGoals(result: GatewayBenchResult): Goal[] {
+  const by = (id: string) => result.throughput.find((s) => s.target === id)!;
+  const gateway = by('gateway');
+  const auth = by('gateway-auth');
+  const nginxRatio = gateway.requestsPerSecond / by('nginx').requestsPerSecond;
+  const fastRatio = gateway.requestsPerSecond / by('fast-gateway').requestsPerSecond;
+  const cpu = gateway.cpuMicrosPerRequest.proxy ?? Number.NaN;
+  const authRatio = auth.requestsPerSecond / gateway.requestsPerSecond;
+  const added = result.fixedRate.addedP99Ms;
+  return [
+    { goal: 'gateway pass-through ≥ 0.45× tuned nginx (req/s)', reached: formatRatio(nginxRatio), pass: nginxRatio >= 0.45 },
+    { goal: 'gateway pass-through ≥ 1.25× fast-gateway (req/s)', reached: formatRatio(fastRatio), pass: fastRatio >= 1.25 },
+    {
+      goal: 'gateway CPU ≤ 180 µs per proxied request',
+      reached: `${micros(cpu)} µs (authenticated GET: ${micros(auth.cpuMicrosPerRequest.proxy)} µs)`,
+      pass: cpu <= 180,
+    },
+    { goal: 'authenticated GET ≥ 0.8× pass-through (req/s)', reached: formatRatio(authRatio), pass: authRatio >= 0.8 },
+    {
+      goal: `p99 added by the gateway < 1 ms at ${formatNumber(result.fixedRate.rate)} req/s`,
+      reached: `${formatMs(added)} (authenticated GET: ${formatMs(result.fixedRate.addedP99AuthMs)})`,
+      pass: added < 1,
+    },
+  ];
+}
+
+export function renderGatewayResults(result: GatewayBenchResult, config: BenchConfig, date: Date): string {
+  const throughputRows = result.throughput.map((s) => [
+    s.label,
+    formatNumber(s.requestsPerSecond),
+    perRound(s),
+    formatMs(s.p50Ms),
+    formatMs(s.p99Ms),
+    micros(s.cpuMicrosPerRequest.proxy),
+    secondsPer1k(s.cpuMicrosPerRequest.proxy),
+    micros(s.cpuMicrosPerRequest.origin),
+    micros(s.cpuMicrosPerRequest.redis),
+    s.maxBackgroundCores.toFixed(2),
+    formatNumber(s.failures),
+  ]);
+  const fixed = result.fixedRate;
+  const fixedRows = [fixed.direct, fixed.gateway, fixed.gatewayAuth].map((s) => [
+    s.label,
+    formatNumber(s.requestsPerSecond),
+    formatMs(s.p50Ms),
+    formatMs(s.p99Ms),
+    s === fixed.direct ? '–' : formatMs(s === fixed.gateway ? fixed.addedP99Ms : fixed.addedP99AuthMs),
+    micros(s.cpuMicrosPerRequest.proxy),
+    s.maxBackgroundCores.toFixed(2),
+    formatNumber(s.failures),
+  ]);
+  const f = result.features;
+  const yes = (on: boolean) => (on ? 'on' : 'not seen');
+  return [
+    `Measured ${date.toISOString().replace(/\.\d+Z$/, 'Z')}; gateway at \`${result.gatewayCommit}\`.`,
+    `Gateway features seen from outside during the run: request id ${yes(f.requestId)}, rate limit headers ${yes(f.rateLimit)},`,
+    `metrics ${yes(f.metrics)}, breaker metrics ${yes(f.breaker)}.`,
+    '',
+    renderGoals(gatewayGoals(result)),
+    '',
+    `Throughput: ${config.BENCH_CONNECTIONS} connections, no pipelining, ${config.BENCH_ROUNDS} × ${config.BENCH_DURATION} s interleaved, median of rounds.`,
+    `CPU is user + system time of the process (nginx: master and worker) over the round, divided by the responses.`,
+    '',
+    renderTable(
+      [
+        { title: 'target' },
+        { title: 'req/s', align: R },
+        { title: 'req/s per round', align: R },
+        { title: 'p50', align: R },
+        { title: 'p99', align: R },
+        { title: 'proxy CPU µs/req', align: R },
+        { title: 'proxy CPU s / 1k req', align: R },
+        { title: 'origin CPU µs/req', align: R },
+        { title: 'Redis CPU µs/req', align: R },
+        { title: 'max background (CPUs)', align: R },
+        { title: 'failed', align: R },
+      ],
+      throughputRows,
+    ),
+    '',
+    `Fixed rate: ${formatNumber(fixed.rate)} req/s paced evenly over ${config.BENCH_CONNECTIONS} keep-alive connections, ${config.BENCH_ROUNDS} × ${config.BENCH_DURATION} s interleaved;`,
+    '"added" is the gateway\'s p99 minus the direct p99 of the same round, median of rounds.',
+    '',
+    renderTable(
+      [
+        { title: 'target' },
+        { title: 'req/s', align: R },
+        { title: 'p50', align: R },
+        { title: 'p99', align: R },
+        { title: 'p99 added', align: R },
+        { title: 'proxy CPU µs/req', align: R },
+        { title: 'max background (CPUs)', align: R },
+        { title: 'failed', align: R },
+      ],
+      fixedRows,
+    ),
+    '',
+    `Placement: proxies on CPU ${result.layout.proxy ?? '(not pinned)'}, load generator and origin on CPU ${result.layout.load ?? '(not pinned)'};`,
+    `nginx ${result.nginxWorkers} worker, upstream keepalive 64, HTTP/1.1; the authenticated GET is \`GET ${result.authPath}\` with a bearer token.`,
+  ].join('\n');
+}
+
+const shareRows = (entries: readonly TimeEntry[]) => entries.map((e) => [e.name, formatNumber(e.ms), `${(e.share * 100).toFixed(1)} %`]);
+
+export function renderProfile(profile: ProfileSummary | undefined, config: BenchConfig): string {
+  if (profile === undefined) return '_No profile in this run (BENCH_PROFILE=false, or the gateway wrote none)._';
+  const columns: Column[] = [{ title: 'where' }, { title: 'ms', align: R }, { title: 'share of busy time', align: R }];
+  return [
+    `The authenticated GET for ${config.BENCH_DURATION} s under \`node --cpu-prof\` (start-up included), ` +
+      `${formatNumber(profile.busyMs)} ms busy of ${formatNumber(profile.totalMs)} ms sampled.`,
+    '',
+    'Self time by package:',
+    '',
+    renderTable(columns, shareRows(profile.selfByPackage)),
+    '',
+    'Self time by function:',
+    '',
+    renderTable(columns, shareRows(profile.selfByFunction)),
+    '',
+    'Inclusive time by package (a sample counts for every package on its stack):',
+    '',
+    renderTable(columns, shareRows(profile.inclusiveByPackage)),
+    '',
+    'Inclusive time of our own functions (gateway/, libs/):',
+    '',
+    renderTable(columns, shareRows(profile.inclusiveOwnFunctions)),
+  ].join('\n');
+}
+
+export function ordersGoals(result: OrdersBenchResult): Goal[] {
+  const by = (id: string) => result.summaries.find((s) => s.target === id)!;
+  const ratio = by('post-gateway').requestsPerSecond / by('pgbench').requestsPerSecond;
+  return [
+    {
+      goal: "POST /v1/orders through the gateway ≥ 0.6× pgbench's transactions/s",
+      reached: `${formatRatio(ratio)} (${formatNumber(by('post-gateway').requestsPerSecond)} req/s vs ${formatNumber(by('pgbench').requestsPerSecond)} tps)`,
+      pass: ratio >= 0.6,
+    },
+  ];
+}
+
+export function renderOrdersResults(result: OrdersBenchResult, config: BenchConfig, date: Date): string {
+  const hitRatio = (id: string) => {
+    const c = result.cache[id];
+    if (c === undefined || c.hits + c.misses === 0) return '–';
+    return `${((c.hits / (c.hits + c.misses)) * 100).toFixed(1)} %`;
+  };
+  const rows = result.summaries.map((s) => [
+    s.label,
+    formatNumber(s.requestsPerSecond),
+    perRound(s),
+    formatMs(s.p50Ms),
+    formatMs(s.p99Ms),
+    micros(s.cpuMicrosPerRequest.gateway),
+    micros(s.cpuMicrosPerRequest.orders),
+    micros(s.machineMicrosPerRequest),
+    hitRatio(s.target),
+    formatNumber(s.failures),
+  ]);
+  return [
+    `Measured ${date.toISOString().replace(/\.\d+Z$/, 'Z')}; ${formatNumber(result.orderCount)} orders in the bench database at the end.`,
+    '',
+    renderGoals(ordersGoals(result)),
+    '',
+    `${config.BENCH_CONNECTIONS} connections (pgbench: clients), no pipelining, ${config.BENCH_ROUNDS} × ${config.BENCH_DURATION} s interleaved, median of rounds.`,
+    'For pgbench, req/s is its transactions/s (without connection time) and p50/p99 come from its per-transaction log.',
+    '"machine CPU" is the busy time of every CPU (all processes: load generator, gateway, services, Postgres, Redis, RabbitMQ) per request.',
+    '',
+    renderTable(
+      [
+        { title: 'target' },
+        { title: 'req/s', align: R },
+        { title: 'req/s per round', align: R },
+        { title: 'p50', align: R },
+        { title: 'p99', align: R },
+        { title: 'gateway CPU µs/req', align: R },
+        { title: 'orders CPU µs/req', align: R },
+        { title: 'machine CPU µs/req', align: R },
+        { title: 'cache hits', align: R },
+        { title: 'failed', align: R },
+      ],
+      rows,
+    ),
+    '',
+    `Orders pool: ${result.ordersPoolMax}.`,
+    '',
+    '<details><summary>The pgbench script (one POST /v1/orders)</summary>',
+    '',
+    '```sql',
+    result.pgbenchScript.trim(),
+    '```',
+    '',
+    '</details>',
+  ].join('\n');
+}
+
+export interface ReportInput {
+  config: BenchConfig;
+  machine: Machine;
+  date: Date;
+  gateway?: GatewayBenchResult | undefined;
+  orders?: OrdersBenchResult | undefined;
+}
+
+/** The document with this run's sections replaced (or appended when missing). */
+export function updateReport(document: string, input: ReportInput): string {
+  let out = replaceSection(document, 'machine', renderMachine(input.machine, input.config, input.date));
+  if (input.gateway) {
+    out = replaceSection(out, 'gateway', renderGatewayResults(input.gateway, input.config, input.date));
+    out = replaceSection(out, 'gateway-profile', renderProfile(input.gateway.profile, input.config));
+  }
+  if (input.orders) out = replaceSection(out, 'orders', renderOrdersResults(input.orders, input.config, input.date));
+  return out;
+}
