@@ -58,3 +58,65 @@ describe('loadGatewayConfig', () => {
     expect(problems).toMatch(/TRUST_PROXY .*"10.0.0.0\/33"/);
   });
 });
+
+describe('loadGatewayConfig: rate limits, CORS and client time-outs', () => {
+  it('when nothing is set, then 100 per minute, login 10 (and 100 per address) per 15 minutes, no CORS, local Redis', () => {
+    const config = loadGatewayConfig({});
+
+    expect(config).toMatchObject({
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_KEY_PREFIX: 'orderly:gateway:',
+      REDIS_COMMAND_TIMEOUT_MS: 100,
+      RATE_LIMIT_MAX: 100,
+      rateLimitWindowSeconds: 60,
+      LOGIN_RATE_LIMIT_MAX: 10,
+      LOGIN_IP_RATE_LIMIT_MAX: 100,
+      loginRateLimitWindowSeconds: 900,
+      corsOrigins: [],
+      CLIENT_HEADERS_TIMEOUT_MS: 10_000,
+      CLIENT_REQUEST_TIMEOUT_MS: 30_000,
+    });
+  });
+
+  it.each([
+    ['45', 45],
+    ['2s', 2],
+    ['1m', 60],
+    [' 1 h ', 3600],
+  ])('when RATE_LIMIT_WINDOW is %j, then the window is %i s', (value, seconds) => {
+    expect(loadGatewayConfig({ RATE_LIMIT_WINDOW: value }).rateLimitWindowSeconds).toBe(seconds);
+  });
+
+  it('when CORS_ORIGINS lists origins, then they are kept in order', () => {
+    expect(loadGatewayConfig({ CORS_ORIGINS: 'https://app.example.com, http://localhost:5173' }).corsOrigins).toEqual([
+      'https://app.example.com',
+      'http://localhost:5173',
+    ]);
+  });
+
+  it('when rate-limit, CORS or time-out values are wrong, then one error names each of them', () => {
+    let error: unknown;
+    try {
+      loadGatewayConfig({
+        RATE_LIMIT_WINDOW: '1.5m',
+        LOGIN_RATE_LIMIT_WINDOW: '0s',
+        RATE_LIMIT_MAX: '0',
+        CORS_ORIGINS: 'https://app.example.com/, ftp://files',
+        CLIENT_HEADERS_TIMEOUT_MS: '5000',
+        CLIENT_REQUEST_TIMEOUT_MS: '1000',
+        REDIS_URL: 'http://redis',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/RATE_LIMIT_WINDOW .*"1.5m"/);
+    expect(problems).toMatch(/LOGIN_RATE_LIMIT_WINDOW .*"0s"/);
+    expect(problems).toMatch(/RATE_LIMIT_MAX/);
+    expect(problems).toMatch(/CORS_ORIGINS .*"https:\/\/app.example.com\/"/);
+    expect(problems).toMatch(/CORS_ORIGINS .*"ftp:\/\/files"/);
+    expect(problems).toMatch(/CLIENT_HEADERS_TIMEOUT_MS must not exceed CLIENT_REQUEST_TIMEOUT_MS/);
+    expect(problems).toMatch(/REDIS_URL/);
+  });
+});

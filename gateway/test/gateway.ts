@@ -1,6 +1,7 @@
 /** Test harness: a real gateway listening on port 0, and a plain HTTP client for it. */
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { testInfra, uniqueTestName } from '@orderly/testing';
 import { buildGateway, type Gateway, type GatewayDeps } from '../src/app.ts';
 import { loadGatewayConfig } from '../src/config.ts';
 
@@ -10,9 +11,16 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-/** Builds and starts a gateway from `env` (quiet logs, rare health checks unless overridden). */
+/**
+ * Builds and starts a gateway from `env` (quiet logs, rare health checks unless overridden). Each
+ * gateway gets the test Redis and a key prefix of its own (its own rate-limit budgets) unless
+ * `env` names them; pass the same REDIS_KEY_PREFIX to make gateways share budgets.
+ */
 export async function startGateway(env: Record<string, string>, deps: GatewayDeps = {}): Promise<TestGateway> {
-  const config = loadGatewayConfig({ LOG_LEVEL: 'silent', HEALTH_CHECK_INTERVAL_MS: '600000', ...env });
+  const { redisUrl } = await testInfra();
+  // A generous command time-out: a busy test machine must not make counting fail open by accident.
+  const redisEnv = { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `${uniqueTestName('gateway_test')}:`, REDIS_COMMAND_TIMEOUT_MS: '2000' };
+  const config = loadGatewayConfig({ LOG_LEVEL: 'silent', HEALTH_CHECK_INTERVAL_MS: '600000', ...redisEnv, ...env });
   const gateway = await buildGateway(config, deps);
   await gateway.app.listen({ host: '127.0.0.1', port: 0 });
   gateway.lifecycle.started = true;

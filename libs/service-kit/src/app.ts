@@ -27,6 +27,16 @@ export interface ServiceAppOptions {
   /** Dependencies reported by /health/ready that do not gate it (the service works without them). */
   informational?: Record<string, ReadinessCheck>;
   bodyLimit?: number;
+  /** Time-outs against slow clients (the public edge); without them Node's defaults and a 30 s request time-out. */
+  clientTimeouts?: ClientTimeouts;
+}
+
+/** How long a client may take to send its request (Node's http server enforces both). */
+export interface ClientTimeouts {
+  /** Until the request headers are complete (slowloris); at most `requestMs`. */
+  headersMs: number;
+  /** Until the whole request, body included, has arrived; the response may stream for longer. */
+  requestMs: number;
 }
 
 export interface ServiceApp {
@@ -44,6 +54,7 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export async function createServiceApp(options: ServiceAppOptions): Promise<ServiceApp> {
   const lifecycle: Lifecycle = { started: false, draining: false };
   const registry = new Registry();
+  const timeouts = options.clientTimeouts;
   const app = Fastify({
     logger: loggerOptions({ service: options.name, version: options.version, level: options.logLevel }),
     genReqId: requestIdFrom,
@@ -51,8 +62,15 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     // Behind a load balancer that closes idle connections first (see docs/operations.md).
     keepAliveTimeout: 72_000,
-    requestTimeout: 30_000,
+    requestTimeout: timeouts?.requestMs ?? 30_000,
     connectionTimeout: 30_000,
+    // Node checks both time-outs only every connectionsCheckingInterval (30 s by default): tighten it.
+    ...(timeouts && {
+      http: {
+        headersTimeout: Math.min(timeouts.headersMs, timeouts.requestMs),
+        connectionsCheckingInterval: Math.min(1_000, Math.ceil(timeouts.headersMs / 2)),
+      },
+    }),
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
