@@ -17,6 +17,7 @@ import { startHealthChecks, type HealthChecks } from './instance-health.ts';
 import proxy from './proxy.plugin.ts';
 import rateLimit from './rate-limit.plugin.ts';
 import { createRateLimitRedis } from './rate-limit-redis.ts';
+import { guardUpstream } from './upstream-guards.ts';
 import { createUpstreamMetrics } from './upstream-metrics.ts';
 import { createUpstreams, type Upstream } from './upstreams.ts';
 
@@ -73,8 +74,9 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
     refreshMs: config.DOCS_REFRESH_INTERVAL_MS,
     fetchTimeoutMs: config.HEALTH_CHECK_TIMEOUT_MS,
   });
+  const guarded = upstreams.map((upstream) => guardUpstream(upstream, config, metrics, app.log));
 
-  healthRoutes(app, upstreams);
+  healthRoutes(app, guarded);
 
   await app.register(async function proxiedRoutes(edge) {
     await edge.register(rateLimit, {
@@ -87,11 +89,10 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
       loginIp: { max: config.LOGIN_IP_RATE_LIMIT_MAX, windowSeconds: config.loginRateLimitWindowSeconds },
     });
     await edge.register(edgeAuth, { verifier });
-    for (const upstream of upstreams) {
+    for (const guard of guarded) {
       await edge.register(proxy, {
-        upstream,
+        ...guard,
         trust,
-        observe: metrics.forService(upstream.service),
         timeoutMs: config.UPSTREAM_TIMEOUT_MS,
         idleTimeoutMs: config.UPSTREAM_IDLE_TIMEOUT_MS,
         bodyLimit: config.BODY_LIMIT,
@@ -109,6 +110,7 @@ export async function buildGateway(config: GatewayConfig, deps: GatewayDeps = {}
   });
   app.addHook('onClose', async () => {
     healthChecks?.stop();
+    for (const { breaker } of guarded) breaker.shutdown();
     if (deps.verifier === undefined) verifier.close();
   });
   return { ...service, upstreams };

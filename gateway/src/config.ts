@@ -41,6 +41,18 @@ export const GatewayEnv = Type.Object({
   UPSTREAM_IDLE_TIMEOUT_MS: Millis(30_000, 0),
   HEALTH_CHECK_INTERVAL_MS: Millis(5_000, 100),
   HEALTH_CHECK_TIMEOUT_MS: Millis(2_000, 1),
+  /** A service's breaker opens when more than this share (%) of its recent requests failed. */
+  BREAKER_ERROR_THRESHOLD_PERCENTAGE: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
+  /** Requests a service must have had within the rolling window before its breaker may open. */
+  BREAKER_VOLUME_THRESHOLD: Type.Integer({ minimum: 1, default: 10 }),
+  /** Length of the breaker's rolling statistics window (ten buckets). */
+  BREAKER_ROLLING_WINDOW_MS: Millis(10_000, 100),
+  /** How long an open breaker refuses requests before it lets one trial through (half-open). */
+  BREAKER_RESET_TIMEOUT_MS: Millis(5_000, 1),
+  /** How long an instance with connection errors stays out of rotation. */
+  EJECTION_COOLDOWN_MS: Millis(10_000, 1),
+  /** Consecutive connection errors (reset, hang-up, connect time-out) that eject an instance; refused ejects at once. */
+  EJECTION_CONSECUTIVE_ERRORS: Type.Integer({ minimum: 1, default: 3 }),
   SHUTDOWN_GRACE_MS: Millis(10_000, 1_000),
   SHUTDOWN_DRAIN_DELAY_MS: Millis(0, 0),
   /** Comma-separated addresses or CIDRs of proxies in front of the gateway; empty = none. */

@@ -37,11 +37,15 @@ describe('/health/services', () => {
     const body = await services();
 
     expect(body.status).toBe('degraded');
-    expect(body.services.auth).toEqual({ status: 'up', instances: [{ instance: 1, status: 'up', checkedAt: expect.any(String), reason: null }] });
+    expect(body.services.auth).toEqual({
+      status: 'up',
+      breaker: 'closed',
+      instances: [{ instance: 1, status: 'up', checkedAt: expect.any(String), reason: null, inRotation: true, ejectedUntil: null }],
+    });
     expect(body.services.orders!.status).toBe('degraded');
     expect(body.services.orders!.instances).toEqual([
       expect.objectContaining({ instance: 1, status: 'up' }),
-      expect.objectContaining({ instance: 2, status: 'down', reason: 'not ready (HTTP 503)' }),
+      expect.objectContaining({ instance: 2, status: 'down', reason: 'not ready (HTTP 503)', inRotation: false }),
     ]);
     expect(body.services.notifications!.instances).toEqual([expect.objectContaining({ status: 'down', reason: 'unreachable' })]);
   });

@@ -1,6 +1,8 @@
 import { startFixture, type Fixture } from '../test/fixture.ts';
 import { eventually, send, startGateway, type TestGateway } from '../test/gateway.ts';
 import { closedPortUrl } from '../test/origin.ts';
+import { bodyTooLarge } from './body-limit.ts';
+import { classifyFailure, isConnectionFailure, upstreamProblem } from './upstream-errors.ts';
 
 let f: Fixture;
 const bearer = () => ({ authorization: `Bearer ${f.token}` });
@@ -63,5 +65,31 @@ describe('upstream failures', () => {
       expect(res.json()).toMatchObject({ status: 503, type: 'https://orderly.dev/problems/upstream-unavailable' });
       expect(res.body).not.toContain('invalid');
     });
+  });
+});
+
+describe('classifyFailure and upstreamProblem', () => {
+  const failure = (code: string) => Object.assign(new Error(code), { code });
+
+  it.each([
+    ['ECONNREFUSED', 'refused', 502, true],
+    ['EHOSTUNREACH', 'refused', 502, true],
+    ['ECONNRESET', 'reset', 502, true],
+    ['UND_ERR_SOCKET', 'reset', 502, true],
+    ['UND_ERR_CONNECT_TIMEOUT', 'connect-timeout', 504, true],
+    ['ENOTFOUND', 'unresolvable', 503, true],
+    ['UND_ERR_HEADERS_TIMEOUT', 'timeout', 504, false],
+    ['HPE_INVALID_CONSTANT', 'other', 502, false],
+  ] as const)('when the pool fails with %s, then it is "%s", answered %d, a connection failure: %s', (code, kind, status, connection) => {
+    expect(classifyFailure(failure(code))).toBe(kind);
+    expect(upstreamProblem('orders', kind, failure(code)).status).toBe(status);
+    expect(isConnectionFailure(kind)).toBe(connection);
+  });
+
+  it("when the client's body was too large, then the client is told so and the upstream is not blamed", () => {
+    const error = bodyTooLarge(10);
+
+    expect(classifyFailure(error)).toBe('client');
+    expect(upstreamProblem('orders', 'client', error)).toEqual({ status: 413, code: 'body-too-large', detail: 'The request body exceeds 10 bytes.' });
   });
 });

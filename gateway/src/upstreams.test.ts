@@ -1,28 +1,40 @@
 import { startFixture, type Fixture } from '../test/fixture.ts';
 import { send, startGateway, type TestGateway } from '../test/gateway.ts';
 import { startOrigin, type Origin } from '../test/origin.ts';
-import { createUpstream, createUpstreams, SERVICE_PREFIXES } from './upstreams.ts';
+import { createUpstream, createUpstreams, inRotation, SERVICE_PREFIXES } from './upstreams.ts';
 
 describe('createUpstream', () => {
-  it('when instances are picked, then they come in turn, starting again after the last', () => {
-    const upstream = createUpstream('orders', '/v1/orders', ['http://a:1', 'http://b:2', 'http://c:3']);
-
-    const picked = Array.from({ length: 7 }, () => upstream.pick());
-
-    expect(picked).toEqual(['http://a:1', 'http://b:2', 'http://c:3', 'http://a:1', 'http://b:2', 'http://c:3', 'http://a:1']);
-  });
-
   it('when there is no instance, then it refuses to build the upstream', () => {
     expect(() => createUpstream('orders', '/v1/orders', [])).toThrow(/at least one instance/);
   });
 
-  it('when built from config, then every service has its prefix and instances start unknown', () => {
+  it('when built from config, then every service has its prefix and instances start unknown and in rotation', () => {
     const upstreams = createUpstreams({
-      upstreams: { auth: ['http://a:1'], orders: ['http://o:1'], notifications: ['http://n:1'], reporting: ['http://r:1'] },
+      upstreams: { auth: ['http://a:1'], orders: ['http://o:1', 'http://o:2'], notifications: ['http://n:1'], reporting: ['http://r:1'] },
     });
 
     expect(upstreams.map((u) => [u.service, u.prefix])).toEqual(Object.entries(SERVICE_PREFIXES));
-    expect(upstreams[3]!.instances).toEqual([{ origin: 'http://r:1', status: 'unknown', checkedAt: null, reason: null }]);
+    expect(upstreams[1]!.instances.map((instance) => [instance.index, instance.origin])).toEqual([
+      [0, 'http://o:1'],
+      [1, 'http://o:2'],
+    ]);
+    expect(upstreams[3]!.instances).toEqual([
+      { index: 0, origin: 'http://r:1', status: 'unknown', checkedAt: null, reason: null, ejectedUntil: 0, connectionErrors: 0 },
+    ]);
+  });
+});
+
+describe('inRotation', () => {
+  const [instance] = createUpstream('orders', '/v1/orders', ['http://o:1']).instances;
+
+  it.each([
+    ['unknown', 0, true],
+    ['up', 0, true],
+    ['down', 0, false],
+    ['up', 2_000, false],
+    ['up', 1_000, true],
+  ] as const)('when its health is %s and it is ejected until %d, then at 1000 it is in rotation: %s', (status, ejectedUntil, expected) => {
+    expect(inRotation({ ...instance!, status, ejectedUntil }, 1_000)).toBe(expected);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * The services behind the gateway: which public path prefix goes to which service, and the
- * instances of each. Instances are taken in turn (round-robin); the health fields are kept
- * up to date by the health checker and are informational until instance ejection arrives.
+ * instances of each with what is known about them. The health checker writes the health fields,
+ * the balancer the ejection fields; both decide together whether an instance is in rotation.
  */
 import { SERVICE_NAMES, type GatewayConfig, type ServiceName } from './config.ts';
 
@@ -18,6 +18,8 @@ export type InstanceStatus = 'unknown' | 'up' | 'down';
 
 /** One running copy of a service. */
 export interface UpstreamInstance {
+  /** Position in the service's configured list, from 0. */
+  readonly index: number;
   /** Origin, e.g. `http://127.0.0.1:3002`. Internal: never shown to clients. */
   readonly origin: string;
   status: InstanceStatus;
@@ -25,15 +27,17 @@ export interface UpstreamInstance {
   checkedAt: string | null;
   /** Why the last check failed, in words safe to show (no hostnames). */
   reason: string | null;
+  /** Epoch milliseconds until which the instance is ejected after connection errors; 0 when it is not. */
+  ejectedUntil: number;
+  /** Connection errors since the last answer it gave. */
+  connectionErrors: number;
 }
 
-/** A service: its prefix, its instances and the round-robin choice between them. */
+/** A service: its prefix and its instances. */
 export interface Upstream {
   readonly service: ServiceName;
   readonly prefix: string;
   readonly instances: readonly UpstreamInstance[];
-  /** The origin of the instance to send the next request to. */
-  pick(): string;
 }
 
 /** One upstream per service, from the configured instance lists. */
@@ -41,20 +45,16 @@ export function createUpstreams(config: Pick<GatewayConfig, 'upstreams'>): reado
   return SERVICE_NAMES.map((service) => createUpstream(service, SERVICE_PREFIXES[service], config.upstreams[service]));
 }
 
-/** An upstream over `origins` (at least one), picked in turn. */
+/** An upstream over `origins` (at least one), every instance of unknown health and in rotation. */
 export function createUpstream(service: ServiceName, prefix: string, origins: readonly string[]): Upstream {
   if (origins.length === 0) throw new TypeError(`createUpstream: ${service} needs at least one instance`);
-  const instances: UpstreamInstance[] = origins.map((origin) => ({ origin, status: 'unknown', checkedAt: null, reason: null }));
-  const count = instances.length;
-  let cursor = 0;
-  return {
-    service,
-    prefix,
-    instances,
-    pick() {
-      const instance = instances[cursor]!;
-      cursor = cursor + 1 === count ? 0 : cursor + 1;
-      return instance.origin;
-    },
-  };
+  const instances = origins.map(
+    (origin, index): UpstreamInstance => ({ index, origin, status: 'unknown', checkedAt: null, reason: null, ejectedUntil: 0, connectionErrors: 0 }),
+  );
+  return { service, prefix, instances };
+}
+
+/** Whether an instance takes traffic at `now`: not ejected and not reported down by its health checks. */
+export function inRotation(instance: UpstreamInstance, now: number): boolean {
+  return instance.status !== 'down' && instance.ejectedUntil <= now;
 }

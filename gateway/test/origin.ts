@@ -12,8 +12,8 @@ export interface ReceivedRequest {
   body: string;
 }
 
-/** `ok` echoes the request as JSON; `reset` destroys the connection; `hang` never answers. */
-export type OriginMode = 'ok' | 'reset' | 'hang';
+/** `ok` echoes the request as JSON; `fail` answers a 500 problem; `reset` destroys the connection; `hang` never answers. */
+export type OriginMode = 'ok' | 'fail' | 'reset' | 'hang';
 export type OriginHandler = (request: IncomingMessage, response: ServerResponse, body: string) => void;
 
 export interface Origin {
@@ -31,6 +31,10 @@ export interface Origin {
   setReady(ready: boolean): void;
   /** Forgets recorded requests and goes back to answering `ok`. */
   reset(): void;
+  /** Stops listening and drops every connection: connections to it are refused until `revive()`. */
+  kill(): Promise<void>;
+  /** Listens again on the same port. */
+  revive(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -59,6 +63,9 @@ export async function startOrigin(name: string): Promise<Origin> {
       if (custom) return custom(request, response, body);
       if (mode === 'hang') return;
       if (mode === 'reset') return void request.socket.destroy();
+      if (mode === 'fail') {
+        return void response.writeHead(500, { 'content-type': 'application/problem+json', 'x-origin': name }).end(JSON.stringify({ status: 500, title: 'Internal Server Error', origin: name }));
+      }
       response.writeHead(200, { 'content-type': 'application/json', 'x-origin': name, 'x-request-id': 'origin-made-this-up' });
       response.end(JSON.stringify({ origin: name, method: request.method, url: request.url, headers: request.headers, body }));
     });
@@ -92,7 +99,15 @@ export async function startOrigin(name: string): Promise<Origin> {
       custom = undefined;
       ready = true;
     },
+    kill() {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+    revive() {
+      return new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    },
     close() {
+      if (!server.listening) return Promise.resolve();
       server.closeAllConnections();
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
