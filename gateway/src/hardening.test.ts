@@ -1,7 +1,7 @@
 /**
  * The gateway as a public edge: security headers on everything it answers, the default body
- * limit, slow clients cut off, and event streams that pass through unbuffered for longer than
- * any request or upstream time-out.
+ * limit, slow clients cut off, hop-by-hop headers kept to their own side, and event streams that
+ * pass through unbuffered for longer than any request or upstream time-out.
  */
 import net from 'node:net';
 import { startFixture, type Fixture } from '../test/fixture.ts';
@@ -92,6 +92,32 @@ describe('slow clients', () => {
     expect(closedAfterMs).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 20);
     expect(closedAfterMs).toBeLessThan(REQUEST_TIMEOUT_MS + 1_000);
     expect(f.orders.requests).toHaveLength(0);
+  });
+});
+
+describe('hop-by-hop headers', () => {
+  it('when a client sends connection-scoped headers, then the request still goes through and the service sees none of them', async () => {
+    const res = await send(`${f.url}/v1/orders`, {
+      headers: { ...bearer(), 'keep-alive': 'timeout=5', 'proxy-connection': 'keep-alive', te: 'gzip', upgrade: 'websocket', connection: 'x-secret', 'x-secret': '1' },
+    });
+
+    expect(res.status).toBe(200);
+    const received = f.orders.requests[0]!.headers;
+    for (const name of ['keep-alive', 'proxy-connection', 'te', 'upgrade', 'x-secret']) expect(received[name]).toBeUndefined();
+  });
+
+  it('when a service answers with connection-scoped headers, then the client sees none of them', async () => {
+    f.orders.handle((_request, response) => {
+      const hopByHop = { 'keep-alive': 'timeout=1', 'proxy-connection': 'close', trailer: 'x-t', upgrade: 'h2c', connection: 'x-up', 'x-up': 'secret' };
+      response.writeHead(200, { 'content-type': 'text/plain', ...hopByHop });
+      response.end('ok');
+    });
+
+    const res = await send(`${f.url}/v1/orders`, { headers: bearer() });
+
+    expect(res.body).toBe('ok');
+    for (const name of ['proxy-connection', 'trailer', 'upgrade', 'x-up']) expect(res.headers[name]).toBeUndefined();
+    expect(res.headers['keep-alive']).not.toBe('timeout=1');
   });
 });
 
