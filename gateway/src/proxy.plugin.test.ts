@@ -1,5 +1,14 @@
+import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
+import { Registry } from 'prom-client';
 import { startFixture, type Fixture } from '../test/fixture.ts';
 import { eventually, open, send, startGateway } from '../test/gateway.ts';
+import { startOrigin } from '../test/origin.ts';
+import { loadGatewayConfig } from './config.ts';
+import proxy from './proxy.plugin.ts';
+import { guardUpstream } from './upstream-guards.ts';
+import { createUpstreamMetrics } from './upstream-metrics.ts';
+import { createUpstream } from './upstreams.ts';
 
 let f: Fixture;
 const bearer = () => ({ authorization: `Bearer ${f.token}` });
@@ -165,5 +174,30 @@ describe('upstream answers', () => {
     response.destroy();
 
     await eventually(() => expect(f.notifications.aborted).toBe(1));
+  });
+});
+
+describe('the proxy plugin on its own', () => {
+  it('when every connection to the instance is busy, then a queued request still gets its 504 within the time-out', async () => {
+    const origin = await startOrigin('orders');
+    origin.behave('hang');
+    const app = Fastify();
+    const guard = guardUpstream(createUpstream('orders', '/v1/orders', [origin.url]), loadGatewayConfig({}), createUpstreamMetrics(new Registry()), app.log);
+    await app.register(proxy, { ...guard, trust: () => false, timeoutMs: 300, idleTimeoutMs: 0, bodyLimit: 1024, connections: 1 });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/v1/orders`;
+    try {
+      const started = Date.now();
+
+      const statuses = (await Promise.all([send(url), send(url)])).map((res) => res.status);
+
+      expect(statuses).toEqual([504, 504]);
+      expect(Date.now() - started).toBeLessThan(550);
+      await eventually(() => expect(origin.aborted).toBe(1));
+    } finally {
+      await app.close();
+      guard.breaker.shutdown();
+      await origin.close();
+    }
   });
 });

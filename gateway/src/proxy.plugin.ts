@@ -26,13 +26,15 @@ export interface ProxyOptions {
   upstream: Upstream;
   breaker: Breaker;
   balancer: Balancer;
-  /** Longest wait for a connection, and then for response headers; the request is then aborted (504). */
+  /** Longest wait from dispatch to response headers, a free connection included; then 504 and the request is aborted. */
   timeoutMs: number;
   /** Longest silence inside a response body; 0 disables. */
   idleTimeoutMs: number;
   bodyLimit: number;
   trust: ProxyTrust;
   metrics: ServiceMetrics;
+  /** Connections kept per instance (default {@link CONNECTIONS_PER_INSTANCE}); beyond, requests queue. */
+  connections?: number;
 }
 
 /** Connections kept per instance; beyond that, requests queue in the pool. */
@@ -49,6 +51,9 @@ function checkOptions(options: ProxyOptions): void {
   if (!Number.isInteger(options.idleTimeoutMs) || options.idleTimeoutMs < 0) fail('"idleTimeoutMs" must be an integer ≥ 0');
   if (typeof options.trust !== 'function') fail('"trust" must be a function');
   if (typeof options.metrics?.observe !== 'function') fail('"metrics" must be ServiceMetrics');
+  if (options.connections !== undefined && (!Number.isInteger(options.connections) || options.connections < 1)) {
+    fail('"connections" must be a positive integer');
+  }
 }
 
 async function proxyPlugin(app: FastifyInstance, options: ProxyOptions): Promise<void> {
@@ -57,10 +62,12 @@ async function proxyPlugin(app: FastifyInstance, options: ProxyOptions): Promise
   const pools = upstream.instances.map(
     (instance) =>
       new Pool(instance.origin, {
-        connections: CONNECTIONS_PER_INSTANCE,
+        connections: options.connections ?? CONNECTIONS_PER_INSTANCE,
         headersTimeout: timeoutMs,
         bodyTimeout: options.idleTimeoutMs,
-        connect: { timeout: timeoutMs },
+        // Half the budget: a black-holed instance is recognised (and counted towards its ejection)
+        // before the request's own time-out, which would not say why.
+        connect: { timeout: Math.ceil(timeoutMs / 2) },
       }),
   );
   app.addHook('onClose', async () => {

@@ -5,7 +5,11 @@
  * errors, time-outs and 5xx fail; any other answer succeeds) and the balancer (connection errors
  * count towards ejection). A GET or HEAD without body whose connection was refused or reset goes
  * once to another instance; no other request is ever sent twice.
+ *
+ * The time-out runs from dispatch to response headers, waiting for a free connection included:
+ * when it expires the client gets its 504 at once and the upstream request is aborted.
  */
+import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
@@ -29,62 +33,107 @@ export interface RelayParts {
   pools: readonly Dispatcher[];
   trust: ProxyTrust;
   metrics: ServiceMetrics;
+  /** Longest wait from dispatch to response headers. */
+  timeoutMs: number;
 }
 
 /** Handles one request to the service: answers it from an instance, or with a problem. */
 export type Relay = (request: FastifyRequest, reply: FastifyReply) => void;
 
+interface Exchange {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  admission: Admission;
+  headers: IncomingHttpHeaders;
+  /** Whether a refused or reset connection may be retried on another instance (GET/HEAD, no body, not yet retried). */
+  retry: boolean;
+  /** Set once the client's answer is decided; later upstream outcomes are ignored. */
+  settled: boolean;
+  startedAt: number;
+  deadline: NodeJS.Timeout | undefined;
+  /** Aborts the attempt in flight (undici listens for `abort`). */
+  attempt: EventEmitter | undefined;
+}
+
 const SERVER_ERROR = new Error('the upstream answered with a 5xx status');
 const BAD_STATUS = Object.assign(new Error('the upstream answered with an invalid status'), { code: 'BAD_STATUS' });
-
-function retriable(kind: UpstreamFailure): boolean {
-  return kind === 'refused' || kind === 'reset';
-}
+const TIMED_OUT = Object.assign(new Error('no response headers within the upstream time-out'), { code: 'UND_ERR_HEADERS_TIMEOUT' });
 
 /** Builds the relay of one service. */
 export function createRelay(parts: RelayParts): Relay {
-  const { breaker, balancer, pools, trust, metrics } = parts;
+  const { breaker, balancer, pools, trust, metrics, timeoutMs } = parts;
   const { service } = parts.upstream;
   const open = circuitOpenProblem(service);
 
-  function answerFailure(request: FastifyRequest, reply: FastifyReply, admission: Admission, kind: UpstreamFailure, error: unknown): void {
-    if (kind === 'client') admission.resolve();
-    else admission.reject(error as Error);
-    request.log.warn({ err: error, service, failure: kind }, 'upstream request failed');
+  function settle(exchange: Exchange): void {
+    exchange.settled = true;
+    clearTimeout(exchange.deadline);
+  }
+
+  function fail(exchange: Exchange, kind: UpstreamFailure, error: unknown): void {
+    settle(exchange);
+    const { request, reply, admission } = exchange;
+    if (kind === 'client') {
+      admission.resolve();
+      request.log.info({ err: error, service }, 'request could not be forwarded');
+    } else {
+      admission.reject(error as Error);
+      request.log.warn({ err: error, service, failure: kind }, 'upstream request failed');
+    }
+    if (reply.raw.destroyed) return;
     const problem = upstreamProblem(service, kind, error);
     sendProblem(reply, problem.status, problem.code, problem.detail);
   }
 
-  function send(request: FastifyRequest, reply: FastifyReply, admission: Admission, instance: UpstreamInstance, headers: IncomingHttpHeaders, retry: boolean): void {
-    const method = request.method as Dispatcher.HttpMethod;
+  function expire(exchange: Exchange): void {
+    if (exchange.settled) return;
+    metrics.observe(0, (performance.now() - exchange.startedAt) / 1000);
+    exchange.attempt?.emit('abort');
+    fail(exchange, 'timeout', TIMED_OUT);
+  }
+
+  function answer(exchange: Exchange, response: Dispatcher.ResponseData): void {
+    const { request, reply, admission } = exchange;
+    const { statusCode } = response;
+    settle(exchange);
+    if (statusCode >= 500) admission.reject(SERVER_ERROR);
+    else admission.resolve();
+    if (reply.raw.destroyed) return void response.body.destroy();
+    copyResponseHeaders(response.headers, reply);
+    // The client's connection cannot carry another request while its body is unread.
+    if (!request.raw.complete) reply.header('connection', 'close');
+    reply.code(statusCode).send(response.body);
+  }
+
+  function send(exchange: Exchange, instance: UpstreamInstance): void {
+    const { request, reply } = exchange;
+    const attempt = new EventEmitter();
     const body = (request.body ?? undefined) as Readable | undefined;
-    const startedAt = performance.now();
-    pools[instance.index]!.request({ path: request.url, method, headers, body }, (error, response) => {
-      const seconds = (performance.now() - startedAt) / 1000;
-      if (error !== null) {
-        metrics.observe(0, seconds);
-        if (reply.raw.destroyed) return admission.resolve();
-        const kind = classifyFailure(error);
-        if (isConnectionFailure(kind)) balancer.connectionFailed(instance, kind === 'refused');
-        const other = retry && retriable(kind) ? balancer.pickOther(instance) : undefined;
-        if (other === undefined) return answerFailure(request, reply, admission, kind, error);
-        metrics.retried();
-        return send(request, reply, admission, other, headers, false);
-      }
-      const { statusCode } = response;
-      balancer.answered(instance);
-      metrics.observe(statusCode, seconds);
-      if (statusCode > 599) {
+    const options = { path: request.url, method: request.method as Dispatcher.HttpMethod, headers: exchange.headers, body, signal: attempt };
+    exchange.attempt = attempt;
+    exchange.startedAt = performance.now();
+    pools[instance.index]!.request(options, (error, response) => {
+      if (exchange.settled) return void response?.body?.destroy();
+      const seconds = (performance.now() - exchange.startedAt) / 1000;
+      if (error === null) {
+        balancer.answered(instance);
+        metrics.observe(response.statusCode, seconds);
+        if (response.statusCode <= 599) return answer(exchange, response);
         response.body.destroy();
-        return answerFailure(request, reply, admission, 'other', BAD_STATUS);
+        return fail(exchange, 'other', BAD_STATUS);
       }
-      if (statusCode >= 500) admission.reject(SERVER_ERROR);
-      else admission.resolve();
-      if (reply.raw.destroyed) return void response.body.destroy();
-      copyResponseHeaders(response.headers, reply);
-      // The client's connection cannot carry another request while its body is unread.
-      if (!request.raw.complete) reply.header('connection', 'close');
-      reply.code(statusCode).send(response.body);
+      metrics.observe(0, seconds);
+      if (reply.raw.destroyed) {
+        settle(exchange);
+        return exchange.admission.resolve();
+      }
+      const kind = classifyFailure(error);
+      if (isConnectionFailure(kind)) balancer.connectionFailed(instance, kind === 'refused');
+      const other = exchange.retry && (kind === 'refused' || kind === 'reset') ? balancer.pickOther(instance) : undefined;
+      if (other === undefined) return fail(exchange, kind, error);
+      exchange.retry = false;
+      metrics.retried();
+      send(exchange, other);
     });
   }
 
@@ -96,6 +145,9 @@ export function createRelay(parts: RelayParts): Relay {
       return;
     }
     const retry = request.body == null && (request.method === 'GET' || request.method === 'HEAD');
-    send(request, reply, admission, balancer.pick(), upstreamRequestHeaders(request, trust), retry);
+    const headers = upstreamRequestHeaders(request, trust);
+    const exchange: Exchange = { request, reply, admission, headers, retry, settled: false, startedAt: 0, deadline: undefined, attempt: undefined };
+    exchange.deadline = setTimeout(expire, timeoutMs, exchange);
+    send(exchange, balancer.pick());
   };
 }

@@ -80,6 +80,7 @@ describe('classifyFailure and upstreamProblem', () => {
     ['ENOTFOUND', 'unresolvable', 503, true],
     ['UND_ERR_HEADERS_TIMEOUT', 'timeout', 504, false],
     ['HPE_INVALID_CONSTANT', 'other', 502, false],
+    ['UND_ERR_REQ_CONTENT_LENGTH_MISMATCH', 'client', 400, false],
   ] as const)('when the pool fails with %s, then it is "%s", answered %d, a connection failure: %s', (code, kind, status, connection) => {
     expect(classifyFailure(failure(code))).toBe(kind);
     expect(upstreamProblem('orders', kind, failure(code)).status).toBe(status);

@@ -11,6 +11,7 @@
  * | no response headers within UPSTREAM_TIMEOUT_MS | `timeout` | 504 |
  * | malformed response, any other transport error | `other` | 502 |
  * | the client's chunked body exceeded BODY_LIMIT while streaming | `client` | 413 |
+ * | the request cannot be forwarded as sent (its body is shorter than declared, say) | `client` | 400 |
  *
  * The first four are connection errors (they count towards ejecting the instance); `refused` and
  * `reset` mean an idempotent request may go to another instance.
@@ -40,6 +41,9 @@ const KINDS: ReadonlyMap<string, UpstreamFailure> = new Map([
   ['EAI_AGAIN', 'unresolvable'],
   ['EAI_NONAME', 'unresolvable'],
   ['UND_ERR_HEADERS_TIMEOUT', 'timeout'],
+  ['UND_ERR_REQ_CONTENT_LENGTH_MISMATCH', 'client'],
+  ['UND_ERR_INVALID_ARG', 'client'],
+  ['UND_ERR_NOT_SUPPORTED', 'client'],
 ]);
 
 /** Classifies an error from the upstream connection pool. */
@@ -56,7 +60,10 @@ export function isConnectionFailure(kind: UpstreamFailure): boolean {
 
 /** The problem for a failure of `kind`; `error` supplies it when the client caused the failure. */
 export function upstreamProblem(service: string, kind: UpstreamFailure, error: unknown): UpstreamProblem {
-  if (kind === 'client' && error instanceof AppError) return { status: error.status, code: error.code, detail: error.detail ?? error.code };
+  if (kind === 'client') {
+    if (error instanceof AppError) return { status: error.status, code: error.code, detail: error.detail ?? error.code };
+    return { status: 400, code: 'bad-request', detail: 'The request cannot be forwarded as it was sent.' };
+  }
   if (kind === 'timeout' || kind === 'connect-timeout') {
     return { status: 504, code: 'upstream-timeout', detail: `The ${service} service did not answer in time.` };
   }
