@@ -6,20 +6,20 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findFreePort } from '@orderly/launcher';
-import { Redis } from 'ioredis';
 import { BENCH_AUDIENCE, BENCH_ISSUER, createBenchKey, signAccessToken } from './bench-token.ts';
 import type { BenchConfig } from './config.ts';
 import { cpuLayout, type CpuLayout } from './cpu-layout.ts';
-import { summariseProfile, type CpuProfile, type ProfileSummary } from './cpu-profile.ts';
+import { foldedStacks, summariseProfile, type CpuProfile, type ProfileSummary } from './cpu-profile.ts';
 import { runLoad, type LoadSpec } from './load.ts';
 import { startNginx } from './nginx.ts';
-import { listProcesses } from './proc-stat.ts';
 import { startProcess, type StartedProcess } from './processes.ts';
+import { startRedisServer } from './redis-server.ts';
+import { summariseAllocations, summariseGc, type AllocationSummary, type GcSummary, type HeapProfileNode } from './heap-profile.ts';
 import { runRounds, summarise, type Target, type TargetSummary } from './rounds.ts';
 import { median } from './stats.ts';
 
@@ -44,6 +44,44 @@ export interface FixedRateSummary {
   addedP99AuthMs: number;
 }
 
+export interface ProfiledTarget {
+  id: string;
+  label: string;
+  /** Responses during the profiled window. */
+  requests: number;
+  summary: ProfileSummary;
+  /** Folded stacks of the window, for flame graphs. */
+  folded: string;
+  /** Garbage-collection pauses in the window (gateway-probe.ts). */
+  gc: GcSummary | undefined;
+  /** Bytes allocated in the window, by where. */
+  allocations: AllocationSummary | undefined;
+}
+
+interface ProbeWindow {
+  gc: Array<{ kind: string; ms: number }>;
+  allocations: { head: HeapProfileNode } | null;
+}
+
+/** Waits for the probe's file of window `n` (written when its second SIGURG arrives). */
+async function probeWindow(dir: string, n: number): Promise<ProbeWindow | undefined> {
+  const file = path.join(dir, `window-${n}.json`);
+  for (let i = 0; i < 100; i++) {
+    try {
+      return JSON.parse(await readFile(file, 'utf8')) as ProbeWindow;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  return undefined;
+}
+
+export interface GatewayProfile {
+  targets: ProfiledTarget[];
+  /** The whole profile, kept after the run. */
+  cpuprofile: string;
+}
+
 export interface GatewayBenchResult {
   layout: CpuLayout;
   nginxWorkers: number;
@@ -51,7 +89,7 @@ export interface GatewayBenchResult {
   gatewayCommit: string;
   throughput: TargetSummary[];
   fixedRate: FixedRateSummary;
-  profile: ProfileSummary | undefined;
+  profile: GatewayProfile | undefined;
   authPath: string;
 }
 
@@ -69,13 +107,17 @@ interface GatewayProcessOptions {
   config: BenchConfig;
   port: number;
   origin: string;
+  redisUrl: string;
   redisPrefix: string;
   cpus: string | undefined;
+  /** Run under --cpu-prof (and the probe of gateway-probe.ts), writing into this directory. */
   profileDir?: string;
 }
 
 function startGateway(o: GatewayProcessOptions): Promise<StartedProcess> {
-  const profiling = o.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`];
+  const probe = new URL('./gateway-probe.ts', import.meta.url);
+  if (o.profileDir !== undefined) probe.searchParams.set('dir', o.profileDir);
+  const profiling = o.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`, `--import=${probe.href}`];
   return startProcess({
     name: 'gateway',
     command: o.config.nodePath,
@@ -95,7 +137,7 @@ function startGateway(o: GatewayProcessOptions): Promise<StartedProcess> {
       JWKS_URL: `${o.origin}${JWKS_PATH}`,
       JWT_ISSUER: BENCH_ISSUER,
       JWT_AUDIENCE: BENCH_AUDIENCE,
-      REDIS_URL: o.config.REDIS_URL,
+      REDIS_URL: o.redisUrl,
       REDIS_KEY_PREFIX: o.redisPrefix,
       ...BENCH_RATE_LIMIT,
     },
@@ -122,9 +164,8 @@ async function detectFeatures(gateway: string, token: string, authPath: string):
   };
 }
 
-function redisPid(): number | undefined {
-  return listProcesses().find((p) => p.comm === 'redis-server')?.pid;
-}
+/** CLOCK_MONOTONIC in µs: the clock of .cpuprofile timestamps, in every process of the machine. */
+const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
 
 function gitCommit(config: BenchConfig): string {
   try {
@@ -141,7 +182,14 @@ export async function runGatewayBench(config: BenchConfig, log: (line: string) =
   const key = await createBenchKey();
   const token = await signAccessToken(key, randomUUID());
   const authPath = `/v1/orders/${randomUUID()}`;
-  const [originPort, gatewayPort, nginxPort, fastPort] = await Promise.all([findFreePort(), findFreePort(), findFreePort(), findFreePort()]);
+  const [originPort, gatewayPort, nginxPort, fastPort, redisPort] = await Promise.all([
+    findFreePort(),
+    findFreePort(),
+    findFreePort(),
+    findFreePort(),
+    findFreePort(),
+  ]);
+  const redisUrl = `redis://127.0.0.1:${redisPort}`;
   const origin = `http://127.0.0.1:${originPort}`;
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
   const nginxWorkers = 1;
@@ -159,7 +207,9 @@ export async function runGatewayBench(config: BenchConfig, log: (line: string) =
       readyUrl: `${origin}${JWKS_PATH}`,
     });
     processes.push(originProcess);
-    let gateway = await startGateway({ config, port: gatewayPort, origin, redisPrefix, cpus: layout.proxy });
+    const redisServer = await startRedisServer({ port: redisPort, dir, cpus: layout.load, env: { ...config.baseEnv } });
+    processes.push(redisServer);
+    let gateway = await startGateway({ config, port: gatewayPort, origin, redisUrl, redisPrefix, cpus: layout.proxy });
     processes.push(gateway);
     const nginx = await startNginx({
       dir: path.join(dir, 'nginx'),
@@ -184,7 +234,7 @@ export async function runGatewayBench(config: BenchConfig, log: (line: string) =
 
     const features = await detectFeatures(gatewayUrl, token, authPath);
     log(`gateway features seen from outside: ${JSON.stringify({ ...features, sampleHeaders: undefined })}`);
-    const redis = redisPid();
+    const redis = redisServer.pid;
 
     const http = (id: string, label: string, originUrl: string, proxyPid: number | undefined, extra: Partial<LoadSpec> = {}): Target => ({
       id,
@@ -192,7 +242,7 @@ export async function runGatewayBench(config: BenchConfig, log: (line: string) =
       cpu: {
         ...(proxyPid !== undefined ? { proxy: proxyPid } : {}),
         origin: originProcess.pid,
-        ...(redis !== undefined && id.startsWith('gateway') ? { redis } : {}),
+        ...(id.startsWith('gateway') ? { redis } : {}),
       },
       run: (durationSeconds) =>
         runLoad(
@@ -237,21 +287,51 @@ export async function runGatewayBench(config: BenchConfig, log: (line: string) =
       addedP99AuthMs: added('gateway-auth'),
     };
 
-    let profile: ProfileSummary | undefined;
+    let profile: GatewayProfile | undefined;
     if (config.BENCH_PROFILE) {
-      log(`gateway bench: profiling the authenticated GET (${config.BENCH_DURATION} s under --cpu-prof)`);
+      log(`gateway bench: profiling pass-through and authenticated GET (${config.BENCH_DURATION} s each under --cpu-prof)`);
       await gateway.stop();
       const profileDir = path.join(dir, 'profile');
-      gateway = await startGateway({ config, port: gatewayPort, origin, redisPrefix, cpus: layout.proxy, profileDir });
+      await mkdir(profileDir, { recursive: true });
+      gateway = await startGateway({ config, port: gatewayPort, origin, redisUrl, redisPrefix, cpus: layout.proxy, profileDir });
       processes.push(gateway);
-      const authTarget = makeTargets(gateway.pid).find((t) => t.id === 'gateway-auth')!;
-      await authTarget.run(Math.min(3, config.BENCH_DURATION), true);
-      await authTarget.run(config.BENCH_DURATION, false);
+      const profiled = makeTargets(gateway.pid).filter((t) => t.id === 'gateway' || t.id === 'gateway-auth');
+      for (const target of profiled) await target.run(Math.min(3, config.BENCH_DURATION), true);
+      const windows: Array<{ target: Target; fromUs: number; toUs: number; requests: number; probe: ProbeWindow | undefined }> = [];
+      for (const [index, target] of profiled.entries()) {
+        process.kill(gateway.pid, 'SIGURG');
+        const fromUs = monotonicMicros();
+        const load = await target.run(config.BENCH_DURATION, false);
+        const toUs = monotonicMicros();
+        process.kill(gateway.pid, 'SIGURG');
+        const probe = await probeWindow(profileDir, index + 1);
+        if (probe === undefined) log(`gateway bench: the probe wrote no window-${index + 1}.json (${(await readdir(profileDir)).join(", ")})`);
+        windows.push({ target, fromUs, toUs, requests: load.responses, probe });
+      }
       await gateway.stop();
-      const files = (await readdir(profileDir)).filter((f) => f.endsWith('.cpuprofile'));
-      if (files[0] !== undefined) {
-        const raw = JSON.parse(await readFile(path.join(profileDir, files[0]), 'utf8')) as CpuProfile;
-        profile = summariseProfile(raw, config.targetRoot, 20);
+      const file = (await readdir(profileDir)).find((f) => f.endsWith('.cpuprofile'));
+      if (file !== undefined) {
+        const raw = JSON.parse(await readFile(path.join(profileDir, file), 'utf8')) as CpuProfile;
+        const keep = path.join(tmpdir(), `orderly-bench-profile-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+        await mkdir(keep, { recursive: true });
+        await copyFile(path.join(profileDir, file), path.join(keep, 'gateway.cpuprofile'));
+        const targets: ProfiledTarget[] = [];
+        for (const w of windows) {
+          const window = { fromUs: w.fromUs, toUs: w.toUs };
+          const folded = path.join(keep, `${w.target.id}.folded`);
+          await writeFile(folded, foldedStacks(raw, config.targetRoot, window));
+          targets.push({
+            id: w.target.id,
+            label: w.target.label,
+            requests: w.requests,
+            summary: summariseProfile(raw, config.targetRoot, window),
+            folded,
+            gc: w.probe ? summariseGc(w.probe.gc) : undefined,
+            allocations: w.probe?.allocations ? summariseAllocations(w.probe.allocations.head, config.targetRoot) : undefined,
+          });
+        }
+        profile = { targets, cpuprofile: path.join(keep, 'gateway.cpuprofile') };
+        log(`gateway bench: profile kept in ${keep} (open gateway.cpuprofile in Chrome DevTools or speedscope; *.folded for flamegraph.pl)`);
       } else {
         log('gateway bench: the gateway wrote no .cpuprofile (did it exit cleanly on SIGTERM?)');
       }
@@ -270,22 +350,5 @@ export async function runGatewayBench(config: BenchConfig, log: (line: string) =
   } finally {
     for (const p of processes.reverse()) await p.stop().catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
-    await deleteRedisKeys(config.REDIS_URL, redisPrefix).catch(() => undefined);
-  }
-}
-
-/** Removes the bench's rate-limit keys. */
-async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
   }
 }

@@ -17,6 +17,7 @@ export interface Tool {
 export const TOOLS: readonly Tool[] = [
   { command: 'nginx', args: ['-v'], neededBy: ['gateway'], install: 'apt-get install nginx (Debian/Ubuntu; the bench runs its own nginx, the system service may stay stopped)' },
   { command: 'pgbench', args: ['--version'], neededBy: ['orders'], install: 'apt-get install postgresql-client (pgbench comes with the PostgreSQL client tools)' },
+  { command: 'redis-server', args: ['--version'], neededBy: ['gateway'], install: 'apt-get install redis-server (the gateway bench runs its own throw-away redis-server)' },
   { command: 'taskset', args: ['-V'], neededBy: ['gateway'], install: 'apt-get install util-linux (or set BENCH_PIN=false)' },
 ];
 

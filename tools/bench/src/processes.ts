@@ -13,8 +13,10 @@ export interface StartOptions {
   cwd?: string;
   /** CPU list for taskset; the process (and what it forks) runs only there. */
   cpus?: string | undefined;
-  /** Ready once a GET of this URL gets any HTTP answer below 500. */
-  readyUrl: string;
+  /** Ready once a GET of this URL gets any HTTP answer below 500… */
+  readyUrl?: string;
+  /** …or once this resolves true (one of the two must be given). */
+  ready?: () => Promise<boolean>;
   readyTimeoutMs?: number;
 }
 
@@ -85,11 +87,14 @@ export async function startProcess(options: StartOptions): Promise<StartedProces
   };
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
-  while (!(await answers(options.readyUrl))) {
+  const { readyUrl } = options;
+  const ready = options.ready ?? (() => (readyUrl === undefined ? Promise.resolve(true) : answers(readyUrl)));
+  const what = readyUrl ?? 'its readiness check';
+  while (!(await ready())) {
     if (gone) throw new Error(`${options.name} exited before it was ready. Output:\n${text}`);
     if (Date.now() > deadline) {
       await started.stop();
-      throw new Error(`${options.name} did not answer ${options.readyUrl} in time. Output:\n${text}`);
+      throw new Error(`${options.name} did not answer ${what} in time. Output:\n${text}`);
     }
     await delay(100);
   }

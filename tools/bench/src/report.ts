@@ -5,7 +5,8 @@
  */
 import type { BenchConfig } from './config.ts';
 import type { ProfileSummary, TimeEntry } from './cpu-profile.ts';
-import type { GatewayBenchResult } from './gateway-bench.ts';
+import type { GatewayBenchResult, GatewayProfile } from './gateway-bench.ts';
+import type { ByteEntry, GcSummary } from './heap-profile.ts';
 import type { Machine } from './machine.ts';
 import { formatMs, formatNumber, formatRatio, renderTable, replaceSection, type Column } from './markdown.ts';
 import type { OrdersBenchResult } from './orders-bench.ts';
@@ -164,30 +165,99 @@ export function renderGatewayResults(result: GatewayBenchResult, config: BenchCo
   ].join('\n');
 }
 
-const shareRows = (entries: readonly TimeEntry[]) => entries.map((e) => [e.name, formatNumber(e.ms), `${(e.share * 100).toFixed(1)} %`]);
+/** Rows comparing targets: the `limit` names largest in any list, each list's value per request (formatted), `–` where absent. */
+function perRequestRows(
+  lists: ReadonlyArray<ReadonlyArray<{ name: string; value: number }>>,
+  requests: readonly number[],
+  limit: number,
+  format: (perRequest: number) => string,
+): string[][] {
+  const perRequest = lists.map((list, i) => new Map(list.map((e) => [e.name, e.value / Math.max(1, requests[i] ?? 0)])));
+  const names = [...new Set(lists.flatMap((list) => list.map((e) => e.name)))];
+  const largest = (name: string) => Math.max(...perRequest.map((m) => m.get(name) ?? 0));
+  return names
+    .sort((a, b) => largest(b) - largest(a))
+    .slice(0, limit)
+    .map((name) => [name, ...perRequest.map((m) => (m.has(name) ? format(m.get(name)!) : '–'))]);
+}
 
-export function renderProfile(profile: ProfileSummary | undefined, config: BenchConfig): string {
+/** Profile times compared as CPU µs per request of each target. */
+export function comparisonRows(lists: readonly (readonly TimeEntry[])[], requests: readonly number[], limit: number): string[][] {
+  const values = lists.map((list) => list.map((e) => ({ name: e.name, value: e.ms * 1000 })));
+  return perRequestRows(values, requests, limit, (us) => us.toFixed(1));
+}
+
+/** Allocations compared as bytes per request of each target. */
+export function allocationRows(lists: readonly (readonly ByteEntry[])[], requests: readonly number[], limit: number): string[][] {
+  const values = lists.map((list) => list.map((e) => ({ name: e.name, value: e.bytes })));
+  return perRequestRows(values, requests, limit, (bytes) => formatNumber(bytes));
+}
+
+function gcLine(gc: GcSummary | undefined, requests: number): string {
+  if (gc === undefined) return '–';
+  const kinds = gc.kinds.map((k) => `${k.kind} ${k.count}× (median ${k.medianMs.toFixed(1)} ms, max ${k.maxMs.toFixed(1)} ms)`);
+  return `${((gc.totalMs * 1000) / Math.max(1, requests)).toFixed(1)} µs/req: ${kinds.join('; ') || 'none'}`;
+}
+
+export function renderProfile(profile: GatewayProfile | undefined, config: BenchConfig): string {
   if (profile === undefined) return '_No profile in this run (BENCH_PROFILE=false, or the gateway wrote none)._';
-  const columns: Column[] = [{ title: 'where' }, { title: 'ms', align: R }, { title: 'share of busy time', align: R }];
+  const { targets } = profile;
+  const requests = targets.map((t) => t.requests);
+  const columns: Column[] = [{ title: 'where' }, ...targets.map((t) => ({ title: `${t.label}, µs/req`, align: R }))];
+  const table = (pick: (s: ProfileSummary) => readonly TimeEntry[], limit: number) =>
+    renderTable(columns, comparisonRows(targets.map((t) => pick(t.summary)), requests, limit));
   return [
-    `The authenticated GET for ${config.BENCH_DURATION} s under \`node --cpu-prof\` (start-up included), ` +
-      `${formatNumber(profile.busyMs)} ms busy of ${formatNumber(profile.totalMs)} ms sampled.`,
+    `After the measured rounds the gateway is restarted under \`node --cpu-prof\` (1 ms sampling, which itself costs some CPU) and`,
+    `loaded for ${config.BENCH_DURATION} s per target; each table gives CPU µs per request from the samples of that target's window.`,
     '',
-    'Self time by package:',
+    renderTable(
+      [{ title: '' }, ...targets.map((t) => ({ title: t.label, align: R }))],
+      [
+        ['requests in the window', ...targets.map((t) => formatNumber(t.requests))],
+        ['busy CPU µs/req (profiled)', ...targets.map((t) => ((t.summary.busyMs * 1000) / Math.max(1, t.requests)).toFixed(1))],
+      ],
+    ),
     '',
-    renderTable(columns, shareRows(profile.selfByPackage)),
+    '**Garbage collection and allocation** in the same windows (gateway-probe.ts, preloaded into the profiled gateway only:',
+    "PerformanceObserver for GC pauses, V8's sampling heap profiler with collected objects included, so bytes are what was allocated, not what stayed live):",
     '',
-    'Self time by function:',
+    renderTable(
+      [{ title: '' }, ...targets.map((t) => ({ title: t.label }))],
+      [
+        ['GC pauses', ...targets.map((t) => gcLine(t.gc, t.requests))],
+        ['allocated bytes/req', ...targets.map((t) => (t.allocations ? formatNumber(t.allocations.totalBytes / Math.max(1, t.requests)) : '–'))],
+      ],
+    ),
     '',
-    renderTable(columns, shareRows(profile.selfByFunction)),
+    'Allocated bytes per request by package, and below our own functions:',
     '',
-    'Inclusive time by package (a sample counts for every package on its stack):',
+    renderTable(
+      [{ title: 'where' }, ...targets.map((t) => ({ title: `${t.label}, bytes/req`, align: R }))],
+      allocationRows(targets.map((t) => t.allocations?.byPackage ?? []), requests, 12),
+    ),
     '',
-    renderTable(columns, shareRows(profile.inclusiveByPackage)),
+    renderTable(
+      [{ title: 'where' }, ...targets.map((t) => ({ title: `${t.label}, bytes/req`, align: R }))],
+      allocationRows(targets.map((t) => t.allocations?.inclusiveOwnFunctions ?? []), requests, 12),
+    ),
     '',
-    'Inclusive time of our own functions (gateway/, libs/):',
+    '**Self time by package** (Node core modules by module, `(native)` = C++ builtins such as socket writes):',
     '',
-    renderTable(columns, shareRows(profile.inclusiveOwnFunctions)),
+    table((s) => s.selfByPackage, 18),
+    '',
+    '**Inclusive time by package** (a sample counts once for every package on its stack):',
+    '',
+    table((s) => s.inclusiveByPackage, 18),
+    '',
+    '**Inclusive time of our own functions** (gateway/, libs/):',
+    '',
+    table((s) => s.inclusiveOwnFunctions, 25),
+    '',
+    '**Self time by function**:',
+    '',
+    table((s) => s.selfByFunction, 25),
+    '',
+    `Flame graphs: the run kept \`${profile.cpuprofile}\` (Chrome DevTools, speedscope) and folded stacks per target beside it.`,
   ].join('\n');
 }
 

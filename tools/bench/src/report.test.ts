@@ -1,0 +1,88 @@
+import type { GatewayBenchResult } from './gateway-bench.ts';
+import type { OrdersBenchResult } from './orders-bench.ts';
+import { comparisonRows, gatewayGoals, ordersGoals } from './report.ts';
+import type { TargetSummary } from './rounds.ts';
+
+const summary = (target: string, requestsPerSecond: number, cpu: Record<string, number> = {}, p99Ms = 5): TargetSummary => ({
+  target,
+  label: target,
+  rounds: 3,
+  requestsPerSecond,
+  perRound: [requestsPerSecond],
+  p50Ms: 1,
+  p99Ms,
+  failures: 0,
+  cpuMicrosPerRequest: cpu,
+  maxBackgroundCores: 0,
+  machineMicrosPerRequest: 500,
+});
+
+const gatewayResult = (gatewayRps: number, proxyMicros: number, addedP99Ms: number): GatewayBenchResult => ({
+  layout: { proxy: '1', load: '0' },
+  nginxWorkers: 1,
+  features: { requestId: true, rateLimit: true, metrics: true, breaker: true, sampleHeaders: [] },
+  gatewayCommit: 'abc',
+  throughput: [
+    summary('direct', 14_000),
+    summary('gateway', gatewayRps, { proxy: proxyMicros }),
+    summary('nginx', 15_000, { proxy: 41 }),
+    summary('fast-gateway', 5_300, { proxy: 197 }),
+    summary('gateway-auth', gatewayRps * 0.9, { proxy: proxyMicros * 1.1 }),
+  ],
+  fixedRate: {
+    rate: 1000,
+    direct: summary('direct', 1000),
+    gateway: summary('gateway', 1000),
+    gatewayAuth: summary('gateway-auth', 1000),
+    addedP99Ms,
+    addedP99AuthMs: addedP99Ms,
+  },
+  profile: undefined,
+  authPath: '/v1/orders/<uuid>',
+});
+
+describe('gatewayGoals', () => {
+  it('when the gateway meets every target, then each goal passes with the reached figure', () => {
+    const goals = gatewayGoals(gatewayResult(7_000, 150, 0.4));
+    expect(goals.map((g) => g.pass)).toEqual([true, true, true, true, true]);
+    expect(goals[0]!.reached).toBe('0.47×');
+    expect(goals[1]!.reached).toBe('1.32×');
+    expect(goals[2]!.reached).toMatch(/^150 µs/);
+  });
+
+  it('when the gateway is slow, then the goals it misses say so', () => {
+    const goals = gatewayGoals(gatewayResult(2_000, 430, 3));
+    expect(goals.map((g) => g.pass)).toEqual([false, false, false, true, false]);
+  });
+});
+
+describe('ordersGoals', () => {
+  it('when POST through the gateway reaches 0.6× pgbench, then it passes, below it misses', () => {
+    const result = (post: number): OrdersBenchResult => ({
+      summaries: [summary('post-gateway', post), summary('pgbench', 1000)],
+      cache: {},
+      pgbenchScript: '',
+      ordersPoolMax: '10',
+      orderCount: 1,
+    });
+    expect(ordersGoals(result(600))[0]).toMatchObject({ pass: true, reached: '0.60× (600 req/s vs 1,000 tps)' });
+    expect(ordersGoals(result(599))[0]!.pass).toBe(false);
+  });
+});
+
+describe('comparisonRows', () => {
+  it('when targets have different entries, then rows cover the largest of either, per request, with a dash where absent', () => {
+    const rows = comparisonRows(
+      [
+        [{ name: 'undici', ms: 100, share: 0.5 }, { name: 'helmet', ms: 10, share: 0.05 }],
+        [{ name: 'jose', ms: 300, share: 0.6 }, { name: 'undici', ms: 100, share: 0.2 }],
+      ],
+      [1000, 1000],
+      2,
+    );
+    expect(rows).toEqual([
+      ['jose', '–', '300.0'],
+      ['undici', '100.0', '100.0'],
+    ]);
+  });
+});
