@@ -1,3 +1,4 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { Registry } from 'prom-client';
@@ -12,6 +13,14 @@ import { createUpstream } from './upstreams.ts';
 
 let f: Fixture;
 const bearer = () => ({ authorization: `Bearer ${f.token}` });
+/** Sends `path` exactly as written (a URL string would be normalised by the client first). */
+const sendRaw = (path: string) =>
+  new Promise<IncomingMessage>((resolve, reject) => {
+    const { port } = new URL(f.url);
+    const req = httpRequest({ host: '127.0.0.1', port, path, headers: bearer(), agent: false }, (res) => res.resume().on('end', () => resolve(res)));
+    req.on('error', reject);
+    req.end();
+  });
 
 beforeAll(async () => {
   f = await startFixture();
@@ -50,6 +59,29 @@ describe('routing', () => {
     const res = await send(`${f.url}/openapi.json`);
 
     expect(Object.keys(res.json().paths as object)).toEqual([]);
+  });
+
+  it.each([
+    '/v1/orders/../auth/me',
+    '/v1/orders/%2e%2e/%2E%2E/internal',
+    '/v1/orders/..%2f..%2finternal',
+    '/v1/orders/..\\..\\internal',
+    '/v1/orders/x/%2e.',
+  ])('when the path %s could leave the prefix, then it answers a 400 problem and no origin is asked', async (path) => {
+    const res = await sendRaw(path);
+
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(f.upstreamRequests()).toBe(0);
+  });
+
+  it('when dots and escapes stay inside the prefix, then the path is forwarded byte for byte', async () => {
+    const path = '/v1/orders/a.b/..c/%2E%2E.x/%41/.../?x=../..';
+
+    const res = await sendRaw(path);
+
+    expect(res.statusCode).toBe(200);
+    expect(f.orders.requests[0]!.url).toBe(path);
   });
 
   it('when the path is under no prefix, then it answers a 404 problem and no origin is asked', async () => {

@@ -2,13 +2,15 @@
  * Forwards one service's public prefix (`/v1/orders`, `/v1/orders/*`) to its instances, path and
  * query unchanged; bodies stream both ways and are never buffered.
  *
- * @fastify/http-proxy registers the routes (every method, prefix and catch-all), passes bodies
- * through unparsed and rejects paths that would leave the prefix; its `handler` hook hands each
- * request to this service's relay (relay.ts) instead of @fastify/reply-from. The relay needs what
- * one `reply.from()` call cannot give: the breaker's verdict before any instance is chosen, the
- * instance that failed (for ejection), a retry on *another* instance, and a hot path without
- * reply-from's per-request URL parsing. Each instance has its own undici pool, so a slow instance
- * or service only ever fills its own connections.
+ * @fastify/http-proxy registers the routes (every method, prefix and catch-all) and passes bodies
+ * through unparsed; the relay (relay.ts) answers each request from the routes' preHandler, which
+ * Fastify documents as ending the request's lifecycle, so neither http-proxy's handler nor
+ * @fastify/reply-from runs. The relay needs what one `reply.from()` call cannot give: the breaker's
+ * verdict before any instance is chosen, the instance that failed (for ejection) and a retry on
+ * *another* instance; and the hot path skips the three to five URL parses per request of
+ * http-proxy's destination check and reply-from (forwarded-path.ts applies the same rule).
+ * Each instance has its own undici pool, so a slow instance or service only fills its own
+ * connections.
  */
 import httpProxy from '@fastify/http-proxy';
 import type { FastifyInstance } from 'fastify';
@@ -81,14 +83,15 @@ async function proxyPlugin(app: FastifyInstance, options: ProxyOptions): Promise
 
   const relay = createRelay({ ...options, pools });
   await app.register(httpProxy, {
-    // Only checks that a path stays under the prefix: the relay chooses the instance.
+    // Never dialled: the relay chooses the instance and answers before http-proxy's handler.
     upstream: upstream.instances[0]!.origin,
     prefix: upstream.prefix,
     rewritePrefix: upstream.prefix,
     internalRewriteLocationHeader: false,
     disableRequestLogging: true,
     destroyAgent: true,
-    handler: relay,
+    // Answers every request itself and never calls `done`: the route's handler is not reached.
+    preHandler: relay,
   });
 }
 

@@ -19,6 +19,7 @@ import type { Dispatcher } from 'undici';
 import type { Balancer } from './balancer.ts';
 import type { Admission, Breaker } from './breaker.ts';
 import type { ProxyTrust } from './forwarded-headers.ts';
+import { isForwardablePath } from './forwarded-path.ts';
 import { circuitOpenProblem, classifyFailure, isConnectionFailure, upstreamProblem, type UpstreamFailure } from './upstream-errors.ts';
 import { copyResponseHeaders, upstreamRequestHeaders } from './upstream-headers.ts';
 import type { ServiceMetrics } from './upstream-metrics.ts';
@@ -138,6 +139,10 @@ export function createRelay(parts: RelayParts): Relay {
   }
 
   return function relay(request, reply) {
+    if (!isForwardablePath(request.url)) {
+      sendProblem(reply, 400, 'bad-request', 'The request path is not allowed.');
+      return;
+    }
     const admission = breaker.admit();
     if (admission === undefined) {
       reply.header('retry-after', String(breaker.retryAfterSeconds()));
