@@ -15,6 +15,8 @@ export interface Machine {
   os: string;
   node: string;
   postgres: string;
+  /** The server settings that bound a write transaction's cost. */
+  postgresSettings: string;
   rabbitmq: string;
   redis: string;
   nginx: string;
@@ -61,6 +63,19 @@ export interface MachineUrls {
 }
 
 export async function describeMachine(urls: MachineUrls): Promise<Machine> {
+  const postgresSettings = attempt(async () => {
+    const client = new pg.Client({ connectionString: urls.postgres });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ name: string; setting: string; unit: string | null }>(
+        `SELECT name, setting, unit FROM pg_settings
+         WHERE name IN ('synchronous_commit', 'fsync', 'wal_sync_method', 'shared_buffers', 'max_connections') ORDER BY name`,
+      );
+      return rows.map((r) => `${r.name}=${r.unit === '8kB' ? `${(Number(r.setting) * 8) / 1024}MB` : `${r.setting}${r.unit ?? ''}`}`).join(', ');
+    } finally {
+      await client.end();
+    }
+  });
   const postgres = attempt(async () => {
     const client = new pg.Client({ connectionString: urls.postgres });
     await client.connect();
@@ -102,6 +117,7 @@ export async function describeMachine(urls: MachineUrls): Promise<Machine> {
     os: osFrom(read('/etc/os-release')) ?? 'unknown',
     node: process.version,
     postgres: await postgres,
+    postgresSettings: await postgresSettings,
     rabbitmq: await rabbitmq,
     redis: await redis,
     nginx: nginxVersion()?.replace(/^nginx version:\s*/, '') ?? 'not installed',

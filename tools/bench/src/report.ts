@@ -38,7 +38,7 @@ export function renderMachine(machine: Machine, config: BenchConfig, date: Date)
     ['memory', machine.memory],
     ['kernel / OS', `${machine.kernel} / ${machine.os}`],
     ['Node', machine.node],
-    ['PostgreSQL', machine.postgres],
+    ['PostgreSQL', `${machine.postgres} (${machine.postgresSettings})`],
     ['RabbitMQ', machine.rabbitmq],
     ['Redis', machine.redis],
     ['nginx', machine.nginx],
