@@ -90,7 +90,7 @@ export async function runRounds(targets: readonly Target[], options: RoundsOptio
             .map(([role, s]) => `, ${role} ${((s * 1e6) / Math.max(1, load.responses)).toFixed(0)} µs/req`)
             .join('') +
           `, load generator ${((load.loadGeneratorCpuSeconds * 1e6) / Math.max(1, load.responses)).toFixed(0)} µs/req` +
-          `, background ${backgroundCores.toFixed(2)} CPUs` +
+          `, unmeasured ${backgroundCores.toFixed(2)} CPUs` +
           (failures > 0 ? `, ${failures} failed (${JSON.stringify(load.statusCounts)})` : ''),
       );
     }
