@@ -77,6 +77,19 @@ describe('createBreaker', () => {
     expect(states).toEqual(['open', 'half-open', 'open']);
   });
 
+  it('when a request let through while closed ends after the breaker opened, then its outcome is not counted', async () => {
+    const late = breaker.admit()!;
+    for (let i = 0; i < 4; i += 1) await exchange('failure');
+    await sleep(150);
+    expect(breaker.state).toBe('half-open');
+
+    late.resolve();
+    await sleep(0);
+
+    expect(breaker.state).toBe('half-open');
+    expect(breaker.admit()).toBeDefined();
+  });
+
   it('when open, then Retry-After counts the whole seconds until half-open', async () => {
     setUp({ resetTimeoutMs: 2_500 });
     for (let i = 0; i < 4; i += 1) await exchange('failure');

@@ -4,11 +4,14 @@
  * at least `volumeThreshold` of them), then open; `resetTimeoutMs` later half-open, when exactly one
  * trial request goes through: its success closes the breaker, its failure opens it again.
  *
- * On the hot path each admitted request fires opossum once with a promise that the proxy settles
- * when the upstream's answer (or failure) is known, so opossum counts the outcome and changes state
- * itself. Opossum's own time-out, latency percentiles and snapshots are off: the proxy times
- * requests out and the metrics measure latency. An empty fallback makes every fire resolve, so
- * failures and refusals never leave a rejected promise unhandled.
+ * Cheap on the hot path. While closed (opossum would admit anything) a request goes through at
+ * once and fires opossum when its outcome is known, with that outcome already settled: opossum
+ * counts it and, on a failure, decides whether to open, synchronously, with no promise of ours
+ * and no microtask in between. An outcome that arrives once the breaker has left the closed state
+ * belongs to the period before and is dropped (a late success must not close a half-open breaker).
+ * Otherwise each request fires opossum as it arrives: refused while open, and in half-open the one
+ * trial opossum lets through settles its promise when its outcome is known. Opossum's own time-out,
+ * latency percentiles and snapshots are off; an empty fallback makes every fire resolve.
  */
 import CircuitBreaker from 'opossum';
 
@@ -48,6 +51,31 @@ export interface Breaker {
 
 function ignore(): void {}
 
+/**
+ * An outcome already known, handed to opossum where it awaits the action's promise: opossum chains
+ * `then(onSuccess).catch(onFailure)` on it, and the matching callback runs at once.
+ */
+class SettledOutcome {
+  readonly #failure: Error | undefined;
+
+  constructor(failure?: Error) {
+    this.#failure = failure;
+  }
+
+  then(onSuccess?: (value: undefined) => unknown, onFailure?: (reason: Error) => unknown): this {
+    if (this.#failure === undefined) onSuccess?.(undefined);
+    else onFailure?.(this.#failure);
+    return this;
+  }
+
+  catch(onFailure: (reason: Error) => unknown): this {
+    if (this.#failure !== undefined) onFailure(this.#failure);
+    return this;
+  }
+}
+
+const SUCCEEDED = new SettledOutcome();
+
 function checkOptions(options: BreakerOptions): void {
   const positive = (name: keyof BreakerOptions) => {
     if (!Number.isInteger(options[name]) || options[name] < 1) throw new TypeError(`createBreaker: "${name}" must be a positive integer`);
@@ -65,9 +93,9 @@ export function createBreaker(name: string, options: BreakerOptions, events: Bre
   let admitted = false;
   let openedAt = 0;
   const circuit = new CircuitBreaker(
-    (outcome: Promise<void>) => {
+    (outcome: Promise<void> | SettledOutcome) => {
       admitted = true;
-      return outcome;
+      return outcome as Promise<void>;
     },
     {
       name,
@@ -90,12 +118,22 @@ export function createBreaker(name: string, options: BreakerOptions, events: Bre
   circuit.on('close', () => events.stateChanged('closed'));
   circuit.on('reject', () => events.rejected());
 
+  const whileClosed: Admission = {
+    resolve() {
+      if (circuit.closed) void circuit.fire(SUCCEEDED);
+    },
+    reject(reason) {
+      if (circuit.closed) void circuit.fire(new SettledOutcome(reason));
+    },
+  };
+
   return {
     admit() {
-      const exchange = Promise.withResolvers<void>();
+      if (circuit.closed) return whileClosed;
+      const trial = Promise.withResolvers<void>();
       admitted = false;
-      const fired = circuit.fire(exchange.promise);
-      if (admitted) return exchange;
+      const fired = circuit.fire(trial.promise);
+      if (admitted) return trial;
       fired.catch(ignore);
       return undefined;
     },
