@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,12 +14,11 @@ import { findFreePort } from '@orderly/launcher';
 import { BENCH_AUDIENCE, BENCH_ISSUER, createBenchKey, signAccessToken } from './bench-token.ts';
 import type { BenchConfig } from './config.ts';
 import { cpuLayout, type CpuLayout } from './cpu-layout.ts';
-import { foldedStacks, summariseProfile, type CpuProfile, type ProfileSummary } from './cpu-profile.ts';
 import { runLoad, type LoadSpec } from './load.ts';
 import { startNginx } from './nginx.ts';
 import { startProcess, type StartedProcess } from './processes.ts';
 import { startRedisServer } from './redis-server.ts';
-import { summariseAllocations, summariseGc, type AllocationSummary, type GcSummary, type HeapProfileNode } from './heap-profile.ts';
+import { profileGateway, type GatewayProfile } from './gateway-profile.ts';
 import { runRounds, summarise, type Target, type TargetSummary } from './rounds.ts';
 import { median } from './stats.ts';
 
@@ -42,44 +41,6 @@ export interface FixedRateSummary {
   /** Median over rounds of (gateway p99 − direct p99) of the same round. */
   addedP99Ms: number;
   addedP99AuthMs: number;
-}
-
-export interface ProfiledTarget {
-  id: string;
-  label: string;
-  /** Responses during the profiled window. */
-  requests: number;
-  summary: ProfileSummary;
-  /** Folded stacks of the window, for flame graphs. */
-  folded: string;
-  /** Garbage-collection pauses in the window (gateway-probe.ts). */
-  gc: GcSummary | undefined;
-  /** Bytes allocated in the window, by where. */
-  allocations: AllocationSummary | undefined;
-}
-
-interface ProbeWindow {
-  gc: Array<{ kind: string; ms: number }>;
-  allocations: { head: HeapProfileNode } | null;
-}
-
-/** Waits for the probe's file of window `n` (written when its second SIGURG arrives). */
-async function probeWindow(dir: string, n: number): Promise<ProbeWindow | undefined> {
-  const file = path.join(dir, `window-${n}.json`);
-  for (let i = 0; i < 100; i++) {
-    try {
-      return JSON.parse(await readFile(file, 'utf8')) as ProbeWindow;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  return undefined;
-}
-
-export interface GatewayProfile {
-  targets: ProfiledTarget[];
-  /** The whole profile, kept after the run. */
-  cpuprofile: string;
 }
 
 export interface GatewayBenchResult {
@@ -110,18 +71,15 @@ interface GatewayProcessOptions {
   redisUrl: string;
   redisPrefix: string;
   cpus: string | undefined;
-  /** Run under --cpu-prof (and the probe of gateway-probe.ts), writing into this directory. */
-  profileDir?: string;
+  /** Extra Node arguments (profiling). */
+  nodeArgs?: string[];
 }
 
 function startGateway(o: GatewayProcessOptions): Promise<StartedProcess> {
-  const probe = new URL('./gateway-probe.ts', import.meta.url);
-  if (o.profileDir !== undefined) probe.searchParams.set('dir', o.profileDir);
-  const profiling = o.profileDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`, `--import=${probe.href}`];
   return startProcess({
     name: 'gateway',
     command: o.config.nodePath,
-    args: ['--conditions=@orderly/source', ...profiling, GATEWAY_MAIN],
+    args: ['--conditions=@orderly/source', ...(o.nodeArgs ?? []), GATEWAY_MAIN],
     cwd: o.config.targetRoot,
     cpus: o.cpus,
     readyUrl: `http://127.0.0.1:${o.port}/health/ready`,
@@ -163,9 +121,6 @@ async function detectFeatures(gateway: string, token: string, authPath: string):
     sampleHeaders: names.sort(),
   };
 }
-
-/** CLOCK_MONOTONIC in µs: the clock of .cpuprofile timestamps, in every process of the machine. */
-const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
 
 function gitCommit(config: BenchConfig): string {
   try {
@@ -289,52 +244,17 @@ export async function runGatewayBench(config: BenchConfig, log: (line: string) =
 
     let profile: GatewayProfile | undefined;
     if (config.BENCH_PROFILE) {
-      log(`gateway bench: profiling pass-through and authenticated GET (${config.BENCH_DURATION} s each under --cpu-prof)`);
       await gateway.stop();
-      const profileDir = path.join(dir, 'profile');
-      await mkdir(profileDir, { recursive: true });
-      gateway = await startGateway({ config, port: gatewayPort, origin, redisUrl, redisPrefix, cpus: layout.proxy, profileDir });
-      processes.push(gateway);
-      const profiled = makeTargets(gateway.pid).filter((t) => t.id === 'gateway' || t.id === 'gateway-auth');
-      for (const target of profiled) await target.run(Math.min(3, config.BENCH_DURATION), true);
-      const windows: Array<{ target: Target; fromUs: number; toUs: number; requests: number; probe: ProbeWindow | undefined }> = [];
-      for (const [index, target] of profiled.entries()) {
-        process.kill(gateway.pid, 'SIGURG');
-        const fromUs = monotonicMicros();
-        const load = await target.run(config.BENCH_DURATION, false);
-        const toUs = monotonicMicros();
-        process.kill(gateway.pid, 'SIGURG');
-        const probe = await probeWindow(profileDir, index + 1);
-        if (probe === undefined) log(`gateway bench: the probe wrote no window-${index + 1}.json (${(await readdir(profileDir)).join(", ")})`);
-        windows.push({ target, fromUs, toUs, requests: load.responses, probe });
-      }
-      await gateway.stop();
-      const file = (await readdir(profileDir)).find((f) => f.endsWith('.cpuprofile'));
-      if (file !== undefined) {
-        const raw = JSON.parse(await readFile(path.join(profileDir, file), 'utf8')) as CpuProfile;
-        const keep = path.join(tmpdir(), `orderly-bench-profile-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-        await mkdir(keep, { recursive: true });
-        await copyFile(path.join(profileDir, file), path.join(keep, 'gateway.cpuprofile'));
-        const targets: ProfiledTarget[] = [];
-        for (const w of windows) {
-          const window = { fromUs: w.fromUs, toUs: w.toUs };
-          const folded = path.join(keep, `${w.target.id}.folded`);
-          await writeFile(folded, foldedStacks(raw, config.targetRoot, window));
-          targets.push({
-            id: w.target.id,
-            label: w.target.label,
-            requests: w.requests,
-            summary: summariseProfile(raw, config.targetRoot, window),
-            folded,
-            gc: w.probe ? summariseGc(w.probe.gc) : undefined,
-            allocations: w.probe?.allocations ? summariseAllocations(w.probe.allocations.head, config.targetRoot) : undefined,
-          });
-        }
-        profile = { targets, cpuprofile: path.join(keep, 'gateway.cpuprofile') };
-        log(`gateway bench: profile kept in ${keep} (open gateway.cpuprofile in Chrome DevTools or speedscope; *.folded for flamegraph.pl)`);
-      } else {
-        log('gateway bench: the gateway wrote no .cpuprofile (did it exit cleanly on SIGTERM?)');
-      }
+      profile = await profileGateway({
+        config,
+        startGateway: async (nodeArgs) => {
+          gateway = await startGateway({ config, port: gatewayPort, origin, redisUrl, redisPrefix, cpus: layout.proxy, nodeArgs });
+          processes.push(gateway);
+          return gateway;
+        },
+        targets: (pid) => makeTargets(pid).filter((t) => t.id === 'gateway' || t.id === 'gateway-auth'),
+        log,
+      });
     }
 
     return {

@@ -10,7 +10,10 @@ import { Session } from 'node:inspector';
 import path from 'node:path';
 import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 
-const dir = new URL(import.meta.url).searchParams.get('dir');
+const params = new URL(import.meta.url).searchParams;
+const dir = params.get('dir');
+/** Heap sampling costs the gateway CPU: a run that is CPU-profiled records GC pauses only (`allocations=0`). */
+const sampleAllocations = params.get('allocations') !== '0';
 const SAMPLING_INTERVAL_BYTES = 16 * 1024;
 
 if (dir !== null) {
@@ -39,17 +42,22 @@ if (dir !== null) {
     if (!open) {
       pauses.length = 0;
       open = true;
-      session.post('HeapProfiler.startSampling', {
-        samplingInterval: SAMPLING_INTERVAL_BYTES,
-        includeObjectsCollectedByMajorGC: true,
-        includeObjectsCollectedByMinorGC: true,
-      });
+      if (sampleAllocations) {
+        session.post('HeapProfiler.startSampling', {
+          samplingInterval: SAMPLING_INTERVAL_BYTES,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        });
+      }
       return;
     }
     open = false;
-    const number = ++window;
+    const file = path.join(dir, `window-${++window}.json`);
+    if (!sampleAllocations) {
+      writeFileSync(file, JSON.stringify({ gc: pauses, allocations: null }));
+      return;
+    }
     session.post('HeapProfiler.stopSampling', (error, result) => {
-      const file = path.join(dir, `window-${number}.json`);
       writeFileSync(file, JSON.stringify({ gc: pauses, allocations: error ? null : result.profile }));
     });
   });

@@ -1,6 +1,6 @@
 import type { GatewayBenchResult } from './gateway-bench.ts';
 import type { OrdersBenchResult } from './orders-bench.ts';
-import { comparisonRows, gatewayGoals, ordersGoals } from './report.ts';
+import { allocationRows, comparisonRows, gatewayGoals, ordersGoals } from './report.ts';
 import type { TargetSummary } from './rounds.ts';
 
 const summary = (target: string, requestsPerSecond: number, cpu: Record<string, number> = {}, p99Ms = 5): TargetSummary => ({
@@ -71,18 +71,30 @@ describe('ordersGoals', () => {
 });
 
 describe('comparisonRows', () => {
-  it('when targets have different entries, then rows cover the largest of either, per request, with a dash where absent', () => {
+  it('when targets have different entries, then rows give each share and the share of the measured CPU, a dash where absent', () => {
     const rows = comparisonRows(
       [
-        [{ name: 'undici', ms: 100, share: 0.5 }, { name: 'helmet', ms: 10, share: 0.05 }],
-        [{ name: 'jose', ms: 300, share: 0.6 }, { name: 'undici', ms: 100, share: 0.2 }],
+        [
+          { name: 'undici', ms: 100, share: 0.5 },
+          { name: 'helmet', ms: 10, share: 0.05 },
+        ],
+        [
+          { name: 'jose', ms: 300, share: 0.6 },
+          { name: 'undici', ms: 100, share: 0.2 },
+        ],
       ],
-      [1000, 1000],
+      [300, 400],
       2,
     );
     expect(rows).toEqual([
-      ['jose', '–', '300.0'],
-      ['undici', '100.0', '100.0'],
+      ['jose', '–', '–', '60.0 %', '240.0'],
+      ['undici', '50.0 %', '150.0', '20.0 %', '80.0'],
     ]);
+  });
+});
+
+describe('allocationRows', () => {
+  it('when given allocations of two windows, then bytes are per request of each window', () => {
+    expect(allocationRows([[{ name: 'helmet', bytes: 9000 }], [{ name: 'helmet', bytes: 4000 }]], [1, 2], 5)).toEqual([['helmet', '9,000', '2,000']]);
   });
 });

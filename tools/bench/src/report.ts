@@ -5,7 +5,8 @@
  */
 import type { BenchConfig } from './config.ts';
 import type { ProfileSummary, TimeEntry } from './cpu-profile.ts';
-import type { GatewayBenchResult, GatewayProfile } from './gateway-bench.ts';
+import type { GatewayBenchResult } from './gateway-bench.ts';
+import type { GatewayProfile } from './gateway-profile.ts';
 import type { ByteEntry, GcSummary } from './heap-profile.ts';
 import type { Machine } from './machine.ts';
 import { formatMs, formatNumber, formatRatio, renderTable, replaceSection, type Column } from './markdown.ts';
@@ -165,32 +166,43 @@ export function renderGatewayResults(result: GatewayBenchResult, config: BenchCo
   ].join('\n');
 }
 
-/** Rows comparing targets: the `limit` names largest in any list, each list's value per request (formatted), `–` where absent. */
-function perRequestRows(
-  lists: ReadonlyArray<ReadonlyArray<{ name: string; value: number }>>,
-  requests: readonly number[],
+/**
+ * Profile times compared between targets: each entry's share of its target's sampled busy time,
+ * and that share of the target's measured CPU per request (from the rounds), `≈ µs/req`.
+ * Sampled time itself runs high (profiling costs CPU, and a sample taken while the process waits
+ * for the CPU counts as time in whatever it was doing), so the shares are the trustworthy part.
+ */
+export function comparisonRows(
+  lists: readonly (readonly TimeEntry[])[],
+  measuredMicros: readonly number[],
   limit: number,
-  format: (perRequest: number) => string,
 ): string[][] {
-  const perRequest = lists.map((list, i) => new Map(list.map((e) => [e.name, e.value / Math.max(1, requests[i] ?? 0)])));
+  const shares = lists.map((list) => new Map(list.map((e) => [e.name, e.share])));
   const names = [...new Set(lists.flatMap((list) => list.map((e) => e.name)))];
-  const largest = (name: string) => Math.max(...perRequest.map((m) => m.get(name) ?? 0));
+  const largest = (name: string) => Math.max(...shares.map((m) => m.get(name) ?? 0));
   return names
-    .sort((a, b) => largest(b) - largest(a))
+    .sort((x, y) => largest(y) - largest(x))
     .slice(0, limit)
-    .map((name) => [name, ...perRequest.map((m) => (m.has(name) ? format(m.get(name)!) : '–'))]);
-}
-
-/** Profile times compared as CPU µs per request of each target. */
-export function comparisonRows(lists: readonly (readonly TimeEntry[])[], requests: readonly number[], limit: number): string[][] {
-  const values = lists.map((list) => list.map((e) => ({ name: e.name, value: e.ms * 1000 })));
-  return perRequestRows(values, requests, limit, (us) => us.toFixed(1));
+    .map((name) => [
+      name,
+      ...shares.flatMap((m, i) => {
+        const share = m.get(name);
+        if (share === undefined) return ['–', '–'];
+        const micros = share * (measuredMicros[i] ?? Number.NaN);
+        return [`${(share * 100).toFixed(1)} %`, Number.isFinite(micros) ? micros.toFixed(1) : '–'];
+      }),
+    ]);
 }
 
 /** Allocations compared as bytes per request of each target. */
 export function allocationRows(lists: readonly (readonly ByteEntry[])[], requests: readonly number[], limit: number): string[][] {
-  const values = lists.map((list) => list.map((e) => ({ name: e.name, value: e.bytes })));
-  return perRequestRows(values, requests, limit, (bytes) => formatNumber(bytes));
+  const perRequest = lists.map((list, i) => new Map(list.map((e) => [e.name, e.bytes / Math.max(1, requests[i] ?? 0)])));
+  const names = [...new Set(lists.flatMap((list) => list.map((e) => e.name)))];
+  const largest = (name: string) => Math.max(...perRequest.map((m) => m.get(name) ?? 0));
+  return names
+    .sort((x, y) => largest(y) - largest(x))
+    .slice(0, limit)
+    .map((name) => [name, ...perRequest.map((m) => (m.has(name) ? formatNumber(m.get(name)!) : '–'))]);
 }
 
 function gcLine(gc: GcSummary | undefined, requests: number): string {
@@ -199,65 +211,64 @@ function gcLine(gc: GcSummary | undefined, requests: number): string {
   return `${((gc.totalMs * 1000) / Math.max(1, requests)).toFixed(1)} µs/req: ${kinds.join('; ') || 'none'}`;
 }
 
-export function renderProfile(profile: GatewayProfile | undefined, config: BenchConfig): string {
+/** The profile section; `measuredMicros` is each profiled target's CPU µs/req from the rounds, by target id. */
+export function renderProfile(profile: GatewayProfile | undefined, config: BenchConfig, measuredMicros: Readonly<Record<string, number>>): string {
   if (profile === undefined) return '_No profile in this run (BENCH_PROFILE=false, or the gateway wrote none)._';
   const { targets } = profile;
-  const requests = targets.map((t) => t.requests);
-  const columns: Column[] = [{ title: 'where' }, ...targets.map((t) => ({ title: `${t.label}, µs/req`, align: R }))];
-  const table = (pick: (s: ProfileSummary) => readonly TimeEntry[], limit: number) =>
-    renderTable(columns, comparisonRows(targets.map((t) => pick(t.summary)), requests, limit));
+  const measured = targets.map((t) => measuredMicros[t.id] ?? Number.NaN);
+  const timeColumns: Column[] = [
+    { title: 'where' },
+    ...targets.flatMap((t) => [
+      { title: `${t.label}: share`, align: R },
+      { title: '≈ µs/req', align: R },
+    ]),
+  ];
+  const timeTable = (pick: (s: ProfileSummary) => readonly TimeEntry[], limit: number) =>
+    renderTable(timeColumns, comparisonRows(targets.map((t) => pick(t.summary)), measured, limit));
+  const byteColumns: Column[] = [{ title: 'where' }, ...targets.map((t) => ({ title: `${t.label}, bytes/req`, align: R }))];
+  const allocationRequests = targets.map((t) => t.allocationRequests);
   return [
-    `After the measured rounds the gateway is restarted under \`node --cpu-prof\` (1 ms sampling, which itself costs some CPU) and`,
-    `loaded for ${config.BENCH_DURATION} s per target; each table gives CPU µs per request from the samples of that target's window.`,
-    '',
-    renderTable(
-      [{ title: '' }, ...targets.map((t) => ({ title: t.label, align: R }))],
-      [
-        ['requests in the window', ...targets.map((t) => formatNumber(t.requests))],
-        ['busy CPU µs/req (profiled)', ...targets.map((t) => ((t.summary.busyMs * 1000) / Math.max(1, t.requests)).toFixed(1))],
-      ],
-    ),
-    '',
-    '**Garbage collection and allocation** in the same windows (gateway-probe.ts, preloaded into the profiled gateway only:',
-    "PerformanceObserver for GC pauses, V8's sampling heap profiler with collected objects included, so bytes are what was allocated, not what stayed live):",
+    `After the measured rounds the gateway is started twice more and loaded ${config.BENCH_DURATION} s per target: once under`,
+    '`node --cpu-prof` (the probe tools/bench/src/gateway-probe.ts, preloaded with `--import`, records GC pauses), once with the',
+    "probe sampling allocations (V8's sampling heap profiler, collected objects included: bytes allocated, not bytes kept).",
+    "Shares are of the sampled busy time of the target's window; `≈ µs/req` applies the share to the CPU per request measured in",
+    'the rounds above. Sampled time runs higher than CPU time (profiling costs CPU; a sample taken while the process waits for',
+    'the CPU counts for what it was doing, typically a socket write), so rely on the shares.',
     '',
     renderTable(
       [{ title: '' }, ...targets.map((t) => ({ title: t.label }))],
       [
-        ['GC pauses', ...targets.map((t) => gcLine(t.gc, t.requests))],
-        ['allocated bytes/req', ...targets.map((t) => (t.allocations ? formatNumber(t.allocations.totalBytes / Math.max(1, t.requests)) : '–'))],
+        ['requests in the CPU-profiled window', ...targets.map((t) => formatNumber(t.requests))],
+        ['sampled busy time per request', ...targets.map((t) => `${((t.summary.busyMs * 1000) / Math.max(1, t.requests)).toFixed(0)} µs`)],
+        ['CPU per request measured in the rounds', ...measured.map((m) => `${micros(m)} µs`)],
+        ['GC pauses (CPU-profiled window)', ...targets.map((t) => gcLine(t.gc, t.requests))],
+        ['allocated per request', ...targets.map((t) => (t.allocatedBytesPerRequest === undefined ? '–' : `${formatNumber(t.allocatedBytesPerRequest)} bytes`))],
       ],
     ),
     '',
-    'Allocated bytes per request by package, and below our own functions:',
+    '**Self time by package** (Node core modules by module; `(native)` = C++ builtins, socket writes above all):',
     '',
-    renderTable(
-      [{ title: 'where' }, ...targets.map((t) => ({ title: `${t.label}, bytes/req`, align: R }))],
-      allocationRows(targets.map((t) => t.allocations?.byPackage ?? []), requests, 12),
-    ),
-    '',
-    renderTable(
-      [{ title: 'where' }, ...targets.map((t) => ({ title: `${t.label}, bytes/req`, align: R }))],
-      allocationRows(targets.map((t) => t.allocations?.inclusiveOwnFunctions ?? []), requests, 12),
-    ),
-    '',
-    '**Self time by package** (Node core modules by module, `(native)` = C++ builtins such as socket writes):',
-    '',
-    table((s) => s.selfByPackage, 18),
+    timeTable((s) => s.selfByPackage, 16),
     '',
     '**Inclusive time by package** (a sample counts once for every package on its stack):',
     '',
-    table((s) => s.inclusiveByPackage, 18),
+    timeTable((s) => s.inclusiveByPackage, 16),
     '',
-    '**Inclusive time of our own functions** (gateway/, libs/):',
+    '**Inclusive time of our own functions** (gateway/, libs/; Fastify runs hooks in a chain, so a hook includes what follows it):',
     '',
-    table((s) => s.inclusiveOwnFunctions, 25),
+    timeTable((s) => s.inclusiveOwnFunctions, 22),
     '',
     '**Self time by function**:',
     '',
-    table((s) => s.selfByFunction, 25),
+    timeTable((s) => s.selfByFunction, 22),
     '',
-    `Flame graphs: the run kept \`${profile.cpuprofile}\` (Chrome DevTools, speedscope) and folded stacks per target beside it.`,
+    '**Allocated bytes per request by package**, and below our own functions:',
+    '',
+    renderTable(byteColumns, allocationRows(targets.map((t) => t.allocations?.byPackage ?? []), allocationRequests, 12)),
+    '',
+    renderTable(byteColumns, allocationRows(targets.map((t) => t.allocations?.inclusiveOwnFunctions ?? []), allocationRequests, 12)),
+    '',
+    `Flame graphs: this run kept \`${profile.cpuprofile}\` (Chrome DevTools, speedscope) and folded stacks per target beside it.`,
   ].join('\n');
 }
 
@@ -340,7 +351,8 @@ export function updateReport(document: string, input: ReportInput): string {
   let out = replaceSection(document, 'machine', renderMachine(input.machine, input.config, input.date));
   if (input.gateway) {
     out = replaceSection(out, 'gateway', renderGatewayResults(input.gateway, input.config, input.date));
-    out = replaceSection(out, 'gateway-profile', renderProfile(input.gateway.profile, input.config));
+    const measured = Object.fromEntries(input.gateway.throughput.map((t) => [t.target, t.cpuMicrosPerRequest.proxy ?? Number.NaN]));
+    out = replaceSection(out, 'gateway-profile', renderProfile(input.gateway.profile, input.config, measured));
   }
   if (input.orders) out = replaceSection(out, 'orders', renderOrdersResults(input.orders, input.config, input.date));
   return out;
