@@ -4,14 +4,13 @@
  * run with interleaved rounds; then fixed-rate rounds for the latency the gateway adds; then the
  * gateway once more under --cpu-prof to show where its time goes.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findFreePort } from '@orderly/launcher';
-import { BENCH_AUDIENCE, BENCH_ISSUER, createBenchKey, signAccessToken } from './bench-token.ts';
+import { createBenchKey, signAccessToken } from './bench-token.ts';
 import type { BenchConfig } from './config.ts';
 import { cpuLayout, type CpuLayout } from './cpu-layout.ts';
 import { runLoad, type LoadSpec } from './load.ts';
@@ -19,19 +18,9 @@ import { startNginx } from './nginx.ts';
 import { startProcess, type StartedProcess } from './processes.ts';
 import { startRedisServer } from './redis-server.ts';
 import { profileGateway, type GatewayProfile } from './gateway-profile.ts';
+import { detectFeatures, gitCommit, JWKS_PATH, startGateway, type GatewayFeatures } from './gateway-under-test.ts';
 import { runRounds, summarise, type Target, type TargetSummary } from './rounds.ts';
 import { median } from './stats.ts';
-
-export const JWKS_PATH = '/v1/auth/.well-known/jwks.json';
-
-export interface GatewayFeatures {
-  requestId: boolean;
-  rateLimit: boolean;
-  metrics: boolean;
-  breaker: boolean;
-  /** Headers of a pass-through answer, for the report. */
-  sampleHeaders: string[];
-}
 
 export interface FixedRateSummary {
   rate: number;
@@ -54,81 +43,8 @@ export interface GatewayBenchResult {
   authPath: string;
 }
 
-const GATEWAY_MAIN = 'gateway/src/main.ts';
 const FAST_GATEWAY_SERVER = fileURLToPath(new URL('./fast-gateway.server.ts', import.meta.url));
 const ORIGIN_SERVER = fileURLToPath(new URL('./origin.server.ts', import.meta.url));
-
-/**
- * The gateway's largest budget over its shortest window: 100 000 requests per second and key, far
- * above any round here, so the limiter runs on every request (its cost is measured) and never 429s.
- */
-export const BENCH_RATE_LIMIT = { RATE_LIMIT_MAX: '100000', RATE_LIMIT_WINDOW: '1s' } as const;
-
-interface GatewayProcessOptions {
-  config: BenchConfig;
-  port: number;
-  origin: string;
-  redisUrl: string;
-  redisPrefix: string;
-  cpus: string | undefined;
-  /** Extra Node arguments (profiling). */
-  nodeArgs?: string[];
-}
-
-function startGateway(o: GatewayProcessOptions): Promise<StartedProcess> {
-  return startProcess({
-    name: 'gateway',
-    command: o.config.nodePath,
-    args: ['--conditions=@orderly/source', ...(o.nodeArgs ?? []), GATEWAY_MAIN],
-    cwd: o.config.targetRoot,
-    cpus: o.cpus,
-    readyUrl: `http://127.0.0.1:${o.port}/health/ready`,
-    env: {
-      ...o.config.baseEnv,
-      HOST: '127.0.0.1',
-      PORT: String(o.port),
-      LOG_LEVEL: o.config.BENCH_LOG_LEVEL,
-      AUTH_URL: o.origin,
-      ORDERS_URL: o.origin,
-      NOTIFICATIONS_URL: o.origin,
-      REPORTING_URL: o.origin,
-      JWKS_URL: `${o.origin}${JWKS_PATH}`,
-      JWT_ISSUER: BENCH_ISSUER,
-      JWT_AUDIENCE: BENCH_AUDIENCE,
-      REDIS_URL: o.redisUrl,
-      REDIS_KEY_PREFIX: o.redisPrefix,
-      ...BENCH_RATE_LIMIT,
-    },
-  });
-}
-
-async function detectFeatures(gateway: string, token: string, authPath: string): Promise<GatewayFeatures> {
-  const pass = await fetch(`${gateway}${JWKS_PATH}`);
-  await pass.arrayBuffer();
-  const auth = await fetch(`${gateway}${authPath}`, { headers: { authorization: `Bearer ${token}` } });
-  await auth.arrayBuffer();
-  if (pass.status !== 200 || auth.status !== 200) {
-    throw new Error(`the gateway answered ${pass.status} (pass-through) and ${auth.status} (authenticated GET); both must be 200 to bench`);
-  }
-  const metrics = await fetch(`${gateway}/metrics`);
-  const metricsText = metrics.ok ? await metrics.text() : '';
-  const names = [...pass.headers.keys()];
-  return {
-    requestId: pass.headers.has('x-request-id'),
-    rateLimit: names.some((n) => n === 'ratelimit' || n === 'ratelimit-policy' || n.startsWith('x-ratelimit')),
-    metrics: metrics.ok && metricsText.includes('# TYPE'),
-    breaker: /breaker|circuit/i.test(metricsText),
-    sampleHeaders: names.sort(),
-  };
-}
-
-function gitCommit(config: BenchConfig): string {
-  try {
-    return execFileSync('git', ['log', '-1', '--format=%h %s', '--', 'gateway'], { cwd: config.targetRoot, encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-}
 
 export async function runGatewayBench(config: BenchConfig, log: (line: string) => void): Promise<GatewayBenchResult> {
   const layout = cpuLayout(config.cpuCount, config.BENCH_PIN);

@@ -4,22 +4,20 @@
  * concurrency, in interleaved rounds against the whole stack that `npm start` runs: the launcher
  * as a child with its own database, exchange, queue prefix, Redis prefix and ports, removed after.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { connect as connectAmqp } from 'amqplib';
-import { Redis } from 'ioredis';
-import pg from 'pg';
 import { adminUrlFor, findFreePort, serviceDatabase, startLauncherProcess, type LauncherProcess } from '@orderly/launcher';
 import type { BenchConfig } from './config.ts';
-import { BENCH_RATE_LIMIT } from './gateway-bench.ts';
+import { BENCH_RATE_LIMIT } from './gateway-under-test.ts';
 import { runLoad, type LoadResult, type LoadSpec } from './load.ts';
 import { placeOrderScript, runPgbench, type PlaceOrderItem } from './pgbench.ts';
 import { findDescendant } from './proc-stat.ts';
 import { metricTotal } from './prometheus.ts';
+import { countOrders, seedOrders, shuffled } from './orders-seed.ts';
 import { runRounds, summarise, type Target, type TargetSummary } from './rounds.ts';
+import { cleanUp } from './stack-cleanup.ts';
 
 export const ORDER_ITEMS: readonly PlaceOrderItem[] = [{ sku: 'BENCH-1', quantity: 2, unitPriceCents: 1250 }];
 export const ORDER_CURRENCY = 'EUR';
@@ -57,91 +55,6 @@ async function call(url: string, method: string, body?: unknown, token?: string)
 async function cacheCounters(ordersUrl: string): Promise<CacheRatio> {
   const text = await (await fetch(`${ordersUrl}/metrics`)).text();
   return { hits: metricTotal(text, 'orderly_orders_cache_hits_total'), misses: metricTotal(text, 'orderly_orders_cache_misses_total') };
-}
-
-/** Orders with one item each, written straight into the bench database, for the uncached reads. */
-async function seedOrders(adminUrl: string, userId: string, count: number): Promise<string[]> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ id: string }>(
-      `WITH o AS (
-         INSERT INTO orders.orders (id, user_id, currency, total_cents)
-         SELECT gen_random_uuid(), $1, $3, $4 FROM generate_series(1, $2) RETURNING id
-       )
-       INSERT INTO orders.order_items (order_id, position, sku, quantity, unit_price_cents)
-       SELECT id, 1, $5, $6, $7 FROM o RETURNING order_id AS id`,
-      [userId, count, ORDER_CURRENCY, ORDER_ITEMS[0]!.quantity * ORDER_ITEMS[0]!.unitPriceCents, ORDER_ITEMS[0]!.sku, ORDER_ITEMS[0]!.quantity, ORDER_ITEMS[0]!.unitPriceCents],
-    );
-    return rows.map((r) => r.id);
-  } finally {
-    await client.end();
-  }
-}
-
-async function countOrders(adminUrl: string): Promise<number> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM orders.orders')).rows[0]!.n);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Fisher–Yates with a fixed seed, so every run reads the ids in a scattered but repeatable order. */
-function shuffled<T>(items: readonly T[], seed = 42): T[] {
-  const out = [...items];
-  let state = seed;
-  const random = () => ((state = (state * 1_103_515_245 + 12_345) & 0x7fffffff) / 0x80000000);
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
-
-async function cleanUp(config: BenchConfig, database: string, prefix: string, devDir: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: config.DATABASE_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).finally(() => admin.end());
-  await rm(devDir, { recursive: true, force: true });
-
-  const connection = await connectAmqp(config.AMQP_URL);
-  try {
-    let queues: string[] = [];
-    try {
-      queues = execFileSync('rabbitmqctl', ['list_queues', '-q', '--no-table-headers', 'name'], { encoding: 'utf8', timeout: 30_000 })
-        .split('\n')
-        .map((q) => q.trim())
-        .filter((q) => q.startsWith(`${prefix}.`));
-    } catch {
-      // Without rabbitmqctl the queues of this run stay (their names start with the run's prefix).
-    }
-    for (const queue of queues) {
-      const channel = await connection.createChannel();
-      await channel.deleteQueue(queue).catch(() => undefined);
-      await channel.close().catch(() => undefined);
-    }
-    const channel = await connection.createChannel();
-    await channel.deleteExchange(`${prefix}.events`).catch(() => undefined);
-    await channel.close().catch(() => undefined);
-  } finally {
-    await connection.close().catch(() => undefined);
-  }
-
-  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 export async function runOrdersBench(config: BenchConfig, log: (line: string) => void): Promise<OrdersBenchResult> {
@@ -199,7 +112,7 @@ export async function runOrdersBench(config: BenchConfig, log: (line: string) =>
 
     const benchDbUrl = adminUrlFor(config.DATABASE_ADMIN_URL, database);
     log(`orders bench: seeding ${UNCACHED_IDS} orders for the uncached reads`);
-    const uncachedPaths = shuffled(await seedOrders(benchDbUrl, userId, UNCACHED_IDS)).map((id) => `/v1/orders/${id}`);
+    const uncachedPaths = shuffled(await seedOrders(benchDbUrl, userId, UNCACHED_IDS, ORDER_ITEMS[0]!, ORDER_CURRENCY)).map((id) => `/v1/orders/${id}`);
 
     const pgDir = path.join(devDir, 'pgbench');
     await mkdir(pgDir, { recursive: true });

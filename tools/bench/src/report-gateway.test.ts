@@ -1,6 +1,5 @@
 import type { GatewayBenchResult } from './gateway-bench.ts';
-import type { OrdersBenchResult } from './orders-bench.ts';
-import { allocationRows, comparisonRows, gatewayGoals, ordersGoals } from './report.ts';
+import { allocationRows, comparisonRows, gatewayGoals } from './report-gateway.ts';
 import type { TargetSummary } from './rounds.ts';
 
 const summary = (target: string, requestsPerSecond: number, cpu: Record<string, number> = {}, p99Ms = 5): TargetSummary => ({
@@ -53,20 +52,6 @@ describe('gatewayGoals', () => {
   it('when the gateway is slow, then the goals it misses say so', () => {
     const goals = gatewayGoals(gatewayResult(2_000, 430, 3));
     expect(goals.map((g) => g.pass)).toEqual([false, false, false, true, false]);
-  });
-});
-
-describe('ordersGoals', () => {
-  it('when POST through the gateway reaches 0.6× pgbench, then it passes, below it misses', () => {
-    const result = (post: number): OrdersBenchResult => ({
-      summaries: [summary('post-gateway', post), summary('pgbench', 1000)],
-      cache: {},
-      pgbenchScript: '',
-      ordersPoolMax: '10',
-      orderCount: 1,
-    });
-    expect(ordersGoals(result(600))[0]).toMatchObject({ pass: true, reached: '0.60× (600 req/s vs 1,000 tps)' });
-    expect(ordersGoals(result(599))[0]!.pass).toBe(false);
   });
 });
 
