@@ -120,3 +120,31 @@ describe('loadGatewayConfig: rate limits, CORS and client time-outs', () => {
     expect(problems).toMatch(/REDIS_URL/);
   });
 });
+
+describe('breaker and ejection settings', () => {
+  it('when nothing is set, then the breaker opens above 50 % of at least 10 requests in 10 s and rests 5 s; ejections last 10 s', () => {
+    expect(loadGatewayConfig({})).toMatchObject({
+      BREAKER_ERROR_THRESHOLD_PERCENTAGE: 50,
+      BREAKER_VOLUME_THRESHOLD: 10,
+      BREAKER_ROLLING_WINDOW_MS: 10_000,
+      BREAKER_RESET_TIMEOUT_MS: 5_000,
+      EJECTION_COOLDOWN_MS: 10_000,
+      EJECTION_CONSECUTIVE_ERRORS: 3,
+    });
+  });
+
+  it('when values are out of range, then each is named', () => {
+    const env = { BREAKER_ERROR_THRESHOLD_PERCENTAGE: '101', BREAKER_VOLUME_THRESHOLD: '0', BREAKER_ROLLING_WINDOW_MS: '50', EJECTION_CONSECUTIVE_ERRORS: 'x' };
+
+    let error: unknown;
+    try {
+      loadGatewayConfig(env);
+    } catch (thrown) {
+      error = thrown;
+    }
+
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of Object.keys(env)) expect(problems).toContain(name);
+  });
+});
