@@ -1,6 +1,8 @@
 /**
  * Polls every instance's `/health/ready` and records the verdict on the instance. One round at a
  * time (the next starts `intervalMs` after the previous ended), each check bounded by `timeoutMs`.
+ * An instance found `down` (not ready, e.g. draining, or unreachable) leaves the balancer's
+ * rotation until a later check finds it ready.
  */
 import type { InstanceStatus, Upstream, UpstreamInstance } from './upstreams.ts';
 
