@@ -22,6 +22,8 @@ export interface Machine {
   nginx: string;
   pgbench: string;
   loadAverage: string;
+  /** CPUs busy with other work over the 2 s before the run (filled in by main.ts). */
+  busyBeforeStart?: number;
 }
 
 /** The `model name` of the first processor in a /proc/cpuinfo text. */

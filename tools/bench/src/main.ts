@@ -58,7 +58,7 @@ async function main(): Promise<void> {
 
   const busy = await busyBeforeStart();
   say(`machine busy with other work before the start: ${busy.toFixed(2)} of ${config.cpuCount} CPUs${busy > 0.2 ? ' (figures will be disturbed; run on a quiet machine)' : ''}`);
-  const machine = await describeMachine({ postgres: config.DATABASE_ADMIN_URL, amqp: config.AMQP_URL, redis: config.REDIS_URL });
+  const machine = { ...(await describeMachine({ postgres: config.DATABASE_ADMIN_URL, amqp: config.AMQP_URL, redis: config.REDIS_URL })), busyBeforeStart: busy };
   const date = new Date();
   const minutes = (config.scenarios.length * 7 * (config.BENCH_WARMUP + config.BENCH_ROUNDS * config.BENCH_DURATION)) / 60;
   say(`npm run bench: ${config.scenarios.join(', ')}; about ${Math.ceil(minutes + 1)} minutes`);

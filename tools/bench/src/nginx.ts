@@ -4,7 +4,7 @@
  * reverse proxy would have it: upstream keep-alive over HTTP/1.1, no access log, no buffering
  * surprises for small bodies.
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startProcess, type StartedProcess } from './processes.ts';
@@ -73,13 +73,9 @@ http {
 
 /** `nginx -v` (it prints to stderr), or undefined when nginx is not installed. */
 export function nginxVersion(): string | undefined {
-  try {
-    const out = execFileSync('nginx', ['-v'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return out.trim() || undefined;
-  } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr;
-    return typeof stderr === 'string' && stderr.includes('nginx version') ? stderr.trim() : undefined;
-  }
+  const result = spawnSync('nginx', ['-v'], { encoding: 'utf8' });
+  const text = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim();
+  return result.status === 0 && text.includes('nginx version') ? text : undefined;
 }
 
 export interface StartNginxOptions extends NginxConfigOptions {

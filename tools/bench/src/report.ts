@@ -17,7 +17,11 @@ export { renderGoals } from './report-format.ts';
 
 export function renderMachine(machine: Machine, config: BenchConfig, date: Date): string {
   const rows: [string, string][] = [
-    ['measured', `${date.toISOString().replace(/\.\d+Z$/, 'Z')} (load average at start ${machine.loadAverage})`],
+    [
+      'measured',
+      `${date.toISOString().replace(/\.\d+Z$/, 'Z')}; at the start the load average was ${machine.loadAverage} and other work kept ` +
+        `${machine.busyBeforeStart?.toFixed(2) ?? '?'} of ${machine.cores} CPUs busy`,
+    ],
     ['CPU', `${machine.cpuModel}, ${machine.cores} CPUs`],
     ['memory', machine.memory],
     ['kernel / OS', `${machine.kernel} / ${machine.os}`],
