@@ -174,6 +174,44 @@ describe('upstream answers', () => {
     expect(res.body).toBe(problem);
   });
 
+  it('when the origin sends a large body of known length, then it streams through intact', async () => {
+    const body = Buffer.alloc(300 * 1024, 'abcdefghij');
+    f.reporting.handle((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/csv', 'content-length': body.length });
+      response.end(body);
+    });
+
+    const res = await send(`${f.url}/v1/reports/export.csv`, { headers: bearer() });
+
+    expect(res.status).toBe(200);
+    expect(res.headers['content-length']).toBe(String(body.length));
+    expect(res.body).toBe(body.toString());
+  });
+
+  it('when the origin breaks off a small body, then the client gets a 502 problem, not a truncated answer', async () => {
+    f.orders.handle((request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json', 'content-length': 1000 });
+      response.write('{"partial":');
+      setTimeout(() => request.socket.destroy(), 20);
+    });
+
+    const res = await send(`${f.url}/v1/orders/1`, { headers: bearer() });
+
+    expect(res.status).toBe(502);
+    expect(res.json()).toMatchObject({ type: 'https://orderly.dev/problems/upstream-error' });
+  });
+
+  it('when the client asks with HEAD, then status and headers come back without a body', async () => {
+    f.orders.handle((_request, response) => void response.writeHead(200, { 'content-type': 'application/json', 'content-length': 42 }).end());
+
+    const res = await send(`${f.url}/v1/orders/1`, { method: 'HEAD', headers: bearer() });
+
+    expect(res.status).toBe(200);
+    expect(res.headers['content-length']).toBe('42');
+    expect(res.body).toBe('');
+    expect(f.orders.requests[0]!.method).toBe('HEAD');
+  });
+
   it('when the origin streams chunks over time, then the client receives the first before the origin writes the next', async () => {
     let release: () => void = () => {};
     const released = new Promise<void>((resolve) => (release = resolve));

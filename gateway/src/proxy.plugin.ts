@@ -1,6 +1,6 @@
 /**
  * Forwards one service's public prefix (`/v1/orders`, `/v1/orders/*`) to its instances, path and
- * query unchanged; bodies stream both ways and are never buffered.
+ * query unchanged; request bodies stream, and so do answers except small ones (see exchange.ts).
  *
  * @fastify/http-proxy registers the routes (every method, prefix and catch-all) and passes bodies
  * through unparsed; the relay (relay.ts) answers each request from the routes' preHandler, which
