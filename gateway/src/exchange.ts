@@ -102,6 +102,7 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   onResponseStart(controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     if (statusCode < 200 || this.#phase !== 'waiting') return;
+    if (this.#settled) return controller.abort(TIMED_OUT);
     this.#settle();
     this.#context.answered(this.#instance!, statusCode, (performance.now() - this.#startedAt) / 1000);
     if (statusCode > 599) {
