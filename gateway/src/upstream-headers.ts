@@ -11,7 +11,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { setForwardedHeaders, stripIdentityHeaders, type ProxyTrust } from './forwarded-headers.ts';
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade'];
-const NOT_FORWARDED = new Set([...HOP_BY_HOP, 'host', 'expect']);
+// Proxy-Authorization is meant for the gateway (a proxy), never for the service behind it.
+const NOT_FORWARDED = new Set([...HOP_BY_HOP, 'proxy-authorization', 'host', 'expect']);
 const NOT_RETURNED = new Set([...HOP_BY_HOP, REQUEST_ID_HEADER]);
 const NONE: readonly string[] = [];
 
