@@ -169,6 +169,11 @@ export async function runGatewayBench(config: BenchConfig, log: (line: string) =
           return gateway;
         },
         targets: (pid) => makeTargets(pid).filter((t) => t.id === 'gateway' || t.id === 'gateway-auth'),
+        fixedRate: (pid) => ({
+          ...makeTargets(pid, config.BENCH_FIXED_RATE).find((t) => t.id === 'gateway')!,
+          id: 'gateway-fixed-rate',
+          label: `gateway, pass-through at ${config.BENCH_FIXED_RATE} req/s`,
+        }),
         log,
       });
     }

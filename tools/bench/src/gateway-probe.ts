@@ -2,13 +2,14 @@
  * Preloaded into the profiled gateway (`node --import <this file>?dir=<dir>`), never into a
  * measured one: on each SIGURG (ignored by default and sent by nothing else here; SIGUSR2 would
  * stop the service, close-with-grace listens to it) it either starts a window (garbage-collection pauses from
- * PerformanceObserver, allocations from V8's sampling heap profiler, collected objects included)
+ * PerformanceObserver, event-loop delay from monitorEventLoopDelay, allocations from V8's sampling
+ * heap profiler, collected objects included)
  * or ends it and writes `<dir>/window-<n>.json`. The gateway's own code is not touched.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import path from 'node:path';
-import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 
 const params = new URL(import.meta.url).searchParams;
 const dir = params.get('dir');
@@ -22,6 +23,8 @@ if (dir !== null) {
   session.connect();
   session.post('HeapProfiler.enable');
   const pauses: Array<{ kind: string; ms: number }> = [];
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  const loopDelay = () => ({ p50Ms: delay.percentile(50) / 1e6, p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6 });
   let open = false;
   let window = 0;
 
@@ -41,6 +44,8 @@ if (dir !== null) {
   process.on('SIGURG', () => {
     if (!open) {
       pauses.length = 0;
+      delay.reset();
+      delay.enable();
       open = true;
       if (sampleAllocations) {
         session.post('HeapProfiler.startSampling', {
@@ -52,13 +57,15 @@ if (dir !== null) {
       return;
     }
     open = false;
+    delay.disable();
     const file = path.join(dir, `window-${++window}.json`);
+    const eventLoop = loopDelay();
     if (!sampleAllocations) {
-      writeFileSync(file, JSON.stringify({ gc: pauses, allocations: null }));
+      writeFileSync(file, JSON.stringify({ gc: pauses, eventLoop, allocations: null }));
       return;
     }
     session.post('HeapProfiler.stopSampling', (error, result) => {
-      writeFileSync(file, JSON.stringify({ gc: pauses, allocations: error ? null : result.profile }));
+      writeFileSync(file, JSON.stringify({ gc: pauses, eventLoop, allocations: error ? null : result.profile }));
     });
   });
 }

@@ -21,13 +21,16 @@ import type { Target } from './rounds.ts';
 export interface ProfiledTarget {
   id: string;
   label: string;
-  /** Responses during the CPU-profiled window. */
+  /** Responses during the CPU-profiled window, and their p99 latency (profiling included). */
   requests: number;
+  p99Ms: number;
   summary: ProfileSummary;
   /** Folded stacks of the window, for flame graphs. */
   folded: string;
   /** Garbage-collection pauses in the CPU-profiled window. */
   gc: GcSummary | undefined;
+  /** Event-loop delay in the CPU-profiled window (monitorEventLoopDelay, 1 ms resolution). */
+  eventLoop: EventLoopDelay | undefined;
   /** Bytes allocated per request in the allocation window. */
   allocatedBytesPerRequest: number | undefined;
   /** Bytes allocated in the allocation window, by where (divide by `allocationRequests`). */
@@ -35,8 +38,17 @@ export interface ProfiledTarget {
   allocationRequests: number;
 }
 
+export interface EventLoopDelay {
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
 export interface GatewayProfile {
+  /** The targets loaded as fast as they answer. */
   targets: ProfiledTarget[];
+  /** The pass-through target at the fixed rate: where its p99 comes from. */
+  fixedRate: ProfiledTarget | undefined;
   /** The whole CPU profile, kept after the run. */
   cpuprofile: string;
 }
@@ -47,11 +59,14 @@ export interface ProfileGatewayOptions {
   startGateway(nodeArgs: string[]): Promise<StartedProcess>;
   /** The targets to profile, aimed at the gateway with that pid. */
   targets(gatewayPid: number): Target[];
+  /** The fixed-rate target, profiled last. */
+  fixedRate(gatewayPid: number): Target;
   log(line: string): void;
 }
 
 interface ProbeWindow {
   gc: Array<{ kind: string; ms: number }>;
+  eventLoop: EventLoopDelay;
   allocations: { head: HeapProfileNode } | null;
 }
 
@@ -60,6 +75,7 @@ interface Window {
   fromUs: number;
   toUs: number;
   requests: number;
+  p99Ms: number;
   probe: ProbeWindow | undefined;
 }
 
@@ -93,7 +109,7 @@ async function windows(o: ProfileGatewayOptions, nodeArgs: string[], probeDir: s
   await mkdir(probeDir, { recursive: true });
   const gateway = await o.startGateway(nodeArgs);
   try {
-    const targets = o.targets(gateway.pid);
+    const targets = [...o.targets(gateway.pid), o.fixedRate(gateway.pid)];
     for (const target of targets) await target.run(Math.min(3, o.config.BENCH_DURATION), true);
     const out: Window[] = [];
     for (const [index, target] of targets.entries()) {
@@ -104,7 +120,7 @@ async function windows(o: ProfileGatewayOptions, nodeArgs: string[], probeDir: s
       process.kill(gateway.pid, 'SIGURG');
       const probe = await probeWindow(probeDir, index + 1);
       if (probe === undefined) o.log(`gateway bench: the probe wrote no window-${index + 1}.json`);
-      out.push({ target, fromUs, toUs, requests: load.responses, probe });
+      out.push({ target, fromUs, toUs, requests: load.responses, p99Ms: load.latency.p99Ms, probe });
     }
     return out;
   } finally {
@@ -141,16 +157,19 @@ export async function profileGateway(o: ProfileGatewayOptions): Promise<GatewayP
         id: w.target.id,
         label: w.target.label,
         requests: w.requests,
+        p99Ms: w.p99Ms,
         summary: summariseProfile(raw, o.config.targetRoot, window),
         folded,
         gc: w.probe ? summariseGc(w.probe.gc) : undefined,
+        eventLoop: w.probe?.eventLoop,
         allocatedBytesPerRequest: allocations && a ? allocations.totalBytes / Math.max(1, a.requests) : undefined,
         allocations,
         allocationRequests: a?.requests ?? 0,
       });
     }
     o.log(`gateway bench: profile kept in ${keep} (gateway.cpuprofile for Chrome DevTools or speedscope, *.folded for flamegraph.pl)`);
-    return { targets, cpuprofile: path.join(keep, 'gateway.cpuprofile') };
+    const fixedRate = targets.pop();
+    return { targets, fixedRate, cpuprofile: path.join(keep, 'gateway.cpuprofile') };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

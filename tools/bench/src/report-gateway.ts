@@ -158,6 +158,7 @@ function gcLine(gc: GcSummary | undefined, requests: number): string {
 export function renderProfile(profile: GatewayProfile | undefined, config: BenchConfig, measuredMicros: Readonly<Record<string, number>>): string {
   if (profile === undefined) return '_No profile in this run (BENCH_PROFILE=false, or the gateway wrote none)._';
   const { targets } = profile;
+  const windows = profile.fixedRate === undefined ? targets : [...targets, profile.fixedRate];
   const measured = targets.map((t) => measuredMicros[t.id] ?? Number.NaN);
   const timeColumns: Column[] = [
     { title: 'where' },
@@ -171,7 +172,8 @@ export function renderProfile(profile: GatewayProfile | undefined, config: Bench
   const byteColumns: Column[] = [{ title: 'where' }, ...targets.map((t) => ({ title: `${t.label}, bytes/req`, align: R }))];
   const allocationRequests = targets.map((t) => t.allocationRequests);
   return [
-    `After the measured rounds the gateway is started twice more and loaded ${config.BENCH_DURATION} s per target: once under`,
+    `After the measured rounds the gateway is started twice more and loaded ${config.BENCH_DURATION} s per target (the two above as fast as`,
+    `they answer, then pass-through at ${formatNumber(config.BENCH_FIXED_RATE)} req/s, for its GC pauses and event-loop delay): once under`,
     '`node --cpu-prof` (the probe tools/bench/src/gateway-probe.ts, preloaded with `--import`, records GC pauses), once with the',
     "probe sampling allocations (V8's sampling heap profiler, collected objects included: bytes allocated, not bytes kept).",
     "Shares are of the sampled busy time of the target's window; `≈ µs/req` applies the share to the CPU per request measured in",
@@ -179,13 +181,15 @@ export function renderProfile(profile: GatewayProfile | undefined, config: Bench
     'the CPU counts for what it was doing, typically a socket write), so rely on the shares.',
     '',
     renderTable(
-      [{ title: '' }, ...targets.map((t) => ({ title: t.label }))],
+      [{ title: '' }, ...windows.map((t) => ({ title: t.label }))],
       [
-        ['requests in the CPU-profiled window', ...targets.map((t) => formatNumber(t.requests))],
-        ['sampled busy time per request', ...targets.map((t) => `${((t.summary.busyMs * 1000) / Math.max(1, t.requests)).toFixed(0)} µs`)],
-        ['CPU per request measured in the rounds', ...measured.map((m) => `${micros(m)} µs`)],
-        ['GC pauses (CPU-profiled window)', ...targets.map((t) => gcLine(t.gc, t.requests))],
-        ['allocated per request', ...targets.map((t) => (t.allocatedBytesPerRequest === undefined ? '–' : `${formatNumber(t.allocatedBytesPerRequest)} bytes`))],
+        ['requests in the CPU-profiled window', ...windows.map((t) => formatNumber(t.requests))],
+        ['sampled busy time per request', ...windows.map((t) => `${((t.summary.busyMs * 1000) / Math.max(1, t.requests)).toFixed(0)} µs`)],
+        ['CPU per request measured in the rounds', ...windows.map((t) => `${micros(measuredMicros[t.id])} µs`)],
+        ['p99 latency in the window (under the profiler)', ...windows.map((t) => formatMs(t.p99Ms))],
+        ['GC pauses (CPU-profiled window)', ...windows.map((t) => gcLine(t.gc, t.requests))],
+        ['event-loop delay p50 / p99 / max', ...windows.map((t) => (t.eventLoop ? `${t.eventLoop.p50Ms.toFixed(1)} / ${t.eventLoop.p99Ms.toFixed(1)} / ${t.eventLoop.maxMs.toFixed(1)} ms` : '–'))],
+        ['allocated per request', ...windows.map((t) => (t.allocatedBytesPerRequest === undefined ? '–' : `${formatNumber(t.allocatedBytesPerRequest)} bytes`))],
       ],
     ),
     '',

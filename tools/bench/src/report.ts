@@ -64,7 +64,8 @@ export function updateReport(document: string, input: ReportInput): string {
   let out = replaceSection(document, 'machine', renderMachine(input.machine, input.config, input.date));
   if (input.gateway) {
     out = replaceSection(out, 'gateway', renderGatewayResults(input.gateway, input.config, input.date));
-    const measured = Object.fromEntries(input.gateway.throughput.map((t) => [t.target, t.cpuMicrosPerRequest.proxy ?? Number.NaN]));
+    const measured: Record<string, number> = Object.fromEntries(input.gateway.throughput.map((t) => [t.target, t.cpuMicrosPerRequest.proxy ?? Number.NaN]));
+    measured['gateway-fixed-rate'] = input.gateway.fixedRate.gateway.cpuMicrosPerRequest.proxy ?? Number.NaN;
     out = replaceSection(out, 'gateway-profile', renderProfile(input.gateway.profile, input.config, measured));
   }
   if (input.orders) out = replaceSection(out, 'orders', renderOrdersResults(input.orders, input.config, input.date));
