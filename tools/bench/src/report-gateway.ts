@@ -178,7 +178,8 @@ export function renderProfile(profile: GatewayProfile | undefined, config: Bench
     "probe sampling allocations (V8's sampling heap profiler, collected objects included: bytes allocated, not bytes kept).",
     "Shares are of the sampled busy time of the target's window; `≈ µs/req` applies the share to the CPU per request measured in",
     'the rounds above. Sampled time runs higher than CPU time (profiling costs CPU; a sample taken while the process waits for',
-    'the CPU counts for what it was doing, typically a socket write), so rely on the shares.',
+    'the CPU counts for what it was doing, typically a socket write), so rely on the shares. At the fixed rate requests come every',
+    "millisecond like the samples, so that window's sampled time per request means little; its GC pauses and event-loop delay do.",
     '',
     renderTable(
       [{ title: '' }, ...windows.map((t) => ({ title: t.label }))],
