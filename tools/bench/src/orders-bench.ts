@@ -24,6 +24,8 @@ export const ORDER_CURRENCY = 'EUR';
 /** Orders the uncached reads rotate through: at a few thousand reads per second each id comes back only after seconds, well past the 1 s cache TTL. */
 export const UNCACHED_IDS = 20_000;
 const CACHE_TTL_SECONDS = '1';
+/** The orders service's Postgres pool as `npm start` runs it (DATABASE_POOL_MAX default, README). */
+export const ORDERS_POOL_MAX = 10;
 
 export interface CacheRatio {
   hits: number;
@@ -144,34 +146,36 @@ export async function runOrdersBench(config: BenchConfig, log: (line: string) =>
         return result;
       },
     });
+    const pgbench = (id: string, label: string, clients: number): Target => ({
+      id,
+      label,
+      cpu: {},
+      async run(durationSeconds) {
+        const logDir = path.join(pgDir, `run-${++pgbenchRun}`);
+        await mkdir(logDir);
+        return runPgbench({
+          scriptFile,
+          logDir,
+          host: adminUrl.hostname,
+          port: adminUrl.port || '5432',
+          user: role.role,
+          password: role.password,
+          database,
+          userId,
+          clients,
+          durationSeconds,
+          env: { ...config.baseEnv },
+        });
+      },
+    });
     const post = { method: 'POST' as const, paths: ['/v1/orders'], body: JSON.stringify(body), headers: { ...auth, 'content-type': 'application/json' } };
     const cached = { method: 'GET' as const, paths: [cachedPath], headers: auth };
     const uncached = { method: 'GET' as const, paths: uncachedPaths, headers: auth };
     const targets: Target[] = [
       http('post-gateway', 'POST /v1/orders, gateway', gateway, post, false),
       http('post-direct', 'POST /v1/orders, direct', orders, post, false),
-      {
-        id: 'pgbench',
-        label: 'pgbench, same transaction',
-        cpu: {},
-        async run(durationSeconds) {
-          const logDir = path.join(pgDir, `run-${++pgbenchRun}`);
-          await mkdir(logDir);
-          return runPgbench({
-            scriptFile,
-            logDir,
-            host: adminUrl.hostname,
-            port: adminUrl.port || '5432',
-            user: role.role,
-            password: role.password,
-            database,
-            userId,
-            clients: config.BENCH_CONNECTIONS,
-            durationSeconds,
-            env: { ...config.baseEnv },
-          });
-        },
-      },
+      pgbench('pgbench', 'pgbench, same transaction', config.BENCH_CONNECTIONS),
+      pgbench('pgbench-pool', `pgbench, same transaction, ${ORDERS_POOL_MAX} clients (the orders pool)`, ORDERS_POOL_MAX),
       http('get-cached-gateway', 'GET /v1/orders/:id cached, gateway', gateway, cached, true),
       http('get-cached-direct', 'GET /v1/orders/:id cached, direct', orders, cached, true),
       http('get-uncached-gateway', 'GET /v1/orders/:id uncached, gateway', gateway, uncached, true),
@@ -184,7 +188,7 @@ export async function runOrdersBench(config: BenchConfig, log: (line: string) =>
       summaries: targets.map((t) => summarise(t, results)),
       cache,
       pgbenchScript: script,
-      ordersPoolMax: '10 (DATABASE_POOL_MAX default)',
+      ordersPoolMax: `${ORDERS_POOL_MAX} connections (DATABASE_POOL_MAX default)`,
       orderCount: await countOrders(benchDbUrl),
     };
   } finally {
