@@ -34,7 +34,7 @@ export function renderMachine(machine: Machine, config: BenchConfig, date: Date)
   ];
   const settings: [string, string][] = [
     ['load generator', 'autocannon 9.0.0 (programmatic API, own process), pipelining 1; fixed-rate rounds: paced keep-alive client (see below)'],
-    ['connections', `${config.BENCH_CONNECTIONS} (pgbench: ${config.BENCH_CONNECTIONS} clients, ${Math.min(2, config.BENCH_CONNECTIONS)} threads)`],
+    ['connections', `${config.BENCH_CONNECTIONS} (pgbench: as many clients, and as many as the orders pool has connections; 2 threads)`],
     ['duration', `${config.BENCH_DURATION} s per round, ${config.BENCH_ROUNDS} interleaved rounds, median reported`],
     ['warm-up', `${config.BENCH_WARMUP} s per target before the first round, not measured`],
     ['fixed rate', `${config.BENCH_FIXED_RATE} req/s`],
