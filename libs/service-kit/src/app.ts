@@ -3,7 +3,6 @@
  * redaction, strict validation, RFC 9457 errors, security headers, health, metrics and OpenAPI.
  * Routes are registered by the caller afterwards; this never listens.
  */
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
@@ -13,6 +12,7 @@ import { registerHealth, type Lifecycle, type ReadinessCheck } from './health.ts
 import { loggerOptions } from './logger.ts';
 import { registerMetrics, Registry } from './metrics.ts';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-id.ts';
+import { computeSecurityHeaders } from './security-headers.ts';
 import { validatorCompiler } from './validation.ts';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -76,8 +76,12 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
-  app.addHook('onRequest', async (request, reply) => {
+  // helmet's security headers, computed once (see security-headers.ts), and the request id.
+  const securityHeaders = computeSecurityHeaders();
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(securityHeaders);
     reply.header(REQUEST_ID_HEADER, request.id);
+    done();
   });
   // While draining, every response (also of requests that began before) tells keep-alive clients (the
   // gateway's pool) to let go of the connection: no request is written onto a connection the
@@ -87,7 +91,6 @@ export async function createServiceApp(options: ServiceAppOptions): Promise<Serv
     done(null, payload);
   });
   registerErrorHandling(app);
-  await app.register(helmet, { global: true });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
