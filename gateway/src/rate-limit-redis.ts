@@ -2,7 +2,7 @@
  * The gateway's Redis connection, used for rate limits only. Built to fail fast: no offline queue
  * (a command while disconnected fails at once), no retries of a command, and a short command
  * time-out, so a Redis outage or a slow Redis costs a request at most REDIS_COMMAND_TIMEOUT_MS.
- * Commands are auto-pipelined. Reconnection runs in the background. An outage is logged once when it starts and once when it
+ * Reconnection runs in the background. An outage is logged once when it starts and once when it
  * ends, not per request; the per-request count is in the decision metric.
  */
 import { once } from 'node:events';
@@ -46,9 +46,8 @@ export function createRateLimitRedis(options: RateLimitRedisOptions): RateLimitR
     commandTimeout: options.commandTimeoutMs,
     connectTimeout: Math.max(1_000, options.commandTimeoutMs),
     retryStrategy: (attempt) => Math.min(attempt * 100, RECONNECT_MAX_DELAY_MS),
-    // The commands of one event-loop turn leave in one write: one syscall for many requests,
-    // measured to halve Redis' CPU per request and most of the client's (docs/benchmarks.md).
-    enableAutoPipelining: true,
+    // No auto-pipelining: it saves Redis CPU, but on the gateway it cost more CPU and a higher p99
+    // (a deferral and a pipeline object per command) in interleaved runs (docs/benchmarks.md).
   });
   let failing = false;
 
