@@ -46,8 +46,8 @@ export function createRateLimitRedis(options: RateLimitRedisOptions): RateLimitR
     commandTimeout: options.commandTimeoutMs,
     connectTimeout: Math.max(1_000, options.commandTimeoutMs),
     retryStrategy: (attempt) => Math.min(attempt * 100, RECONNECT_MAX_DELAY_MS),
-    // No auto-pipelining: it saves Redis CPU, but on the gateway it cost more CPU and a higher p99
-    // (a deferral and a pipeline object per command) in interleaved runs (docs/benchmarks.md).
+    // No auto-pipelining: it saves Redis CPU, but in interleaved runs the gateway's CPU was no lower
+    // and its p99 higher (a deferral and a pipeline object per command; docs/benchmarks.md).
   });
   let failing = false;
 
