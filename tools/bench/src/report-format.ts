@@ -12,6 +12,8 @@ export interface Goal {
 export const R: Column['align'] = 'right';
 export const perRound = (s: TargetSummary) => s.perRound.map((v) => formatNumber(v)).join(' / ');
 export const micros = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? '–' : formatNumber(value));
+/** An instant to the second, as the report states when it measured: `2026-11-22T23:04:32Z`. */
+export const formatInstant = (date: Date) => date.toISOString().replace(/\.\d+Z$/, 'Z');
 export const secondsPer1k = (value: number | undefined) => (value === undefined || !Number.isFinite(value) ? '–' : (value / 1000).toFixed(3));
 const status = (pass: boolean) => (pass ? 'pass' : '**miss**');
 

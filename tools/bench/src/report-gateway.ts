@@ -5,7 +5,7 @@ import type { GatewayBenchResult } from './gateway-bench.ts';
 import type { GatewayProfile } from './gateway-profile.ts';
 import type { ByteEntry, GcSummary } from './heap-profile.ts';
 import { formatMs, formatNumber, formatRatio, renderTable, type Column } from './markdown.ts';
-import { micros, perRound, R, renderGoals, secondsPer1k, type Goal } from './report-format.ts';
+import { formatInstant, micros, perRound, R, renderGoals, secondsPer1k, type Goal } from './report-format.ts';
 
 export function gatewayGoals(result: GatewayBenchResult): Goal[] {
   const by = (id: string) => result.throughput.find((s) => s.target === id)!;
@@ -61,7 +61,7 @@ export function renderGatewayResults(result: GatewayBenchResult, config: BenchCo
   const f = result.features;
   const yes = (on: boolean) => (on ? 'on' : 'not seen');
   return [
-    `Measured ${date.toISOString().replace(/\.\d+Z$/, 'Z')}; gateway at \`${result.gatewayCommit}\`.`,
+    `Measured ${formatInstant(date)}; gateway at \`${result.gatewayCommit}\`.`,
     `Gateway features seen from outside during the run: request id ${yes(f.requestId)}, rate limit headers ${yes(f.rateLimit)},`,
     `metrics ${yes(f.metrics)}, breaker metrics ${yes(f.breaker)}.`,
     '',

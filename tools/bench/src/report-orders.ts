@@ -2,7 +2,7 @@
 import type { BenchConfig } from './config.ts';
 import { formatMs, formatNumber, formatRatio, renderTable } from './markdown.ts';
 import type { OrdersBenchResult } from './orders-bench.ts';
-import { micros, perRound, R, renderGoals, type Goal } from './report-format.ts';
+import { formatInstant, micros, perRound, R, renderGoals, type Goal } from './report-format.ts';
 
 export function ordersGoals(result: OrdersBenchResult): Goal[] {
   const by = (id: string) => result.summaries.find((s) => s.target === id)!;
@@ -34,7 +34,7 @@ export function renderOrdersResults(result: OrdersBenchResult, config: BenchConf
     formatNumber(s.failures),
   ]);
   return [
-    `Measured ${date.toISOString().replace(/\.\d+Z$/, 'Z')}; ${formatNumber(result.orderCount)} orders in the bench database at the end.`,
+    `Measured ${formatInstant(date)}; ${formatNumber(result.orderCount)} orders in the bench database at the end.`,
     '',
     renderGoals(ordersGoals(result)),
     '',

@@ -8,6 +8,7 @@ import type { GatewayBenchResult } from './gateway-bench.ts';
 import type { Machine } from './machine.ts';
 import { renderTable, replaceSection } from './markdown.ts';
 import type { OrdersBenchResult } from './orders-bench.ts';
+import { formatInstant } from './report-format.ts';
 import { renderGatewayResults, renderProfile } from './report-gateway.ts';
 import { renderOrdersResults } from './report-orders.ts';
 
@@ -19,7 +20,7 @@ export function renderMachine(machine: Machine, config: BenchConfig, date: Date)
   const rows: [string, string][] = [
     [
       'measured',
-      `${date.toISOString().replace(/\.\d+Z$/, 'Z')}; at the start the load average was ${machine.loadAverage} and other work kept ` +
+      `${formatInstant(date)}; at the start the load average was ${machine.loadAverage} and other work kept ` +
         `${machine.busyBeforeStart?.toFixed(2) ?? '?'} of ${machine.cores} CPUs busy`,
     ],
     ['CPU', `${machine.cpuModel}, ${machine.cores} CPUs`],
