@@ -1,20 +1,7 @@
 import type { GatewayBenchResult } from './gateway-bench.ts';
 import { allocationRows, comparisonRows, gatewayGoals } from './report-gateway.ts';
-import type { TargetSummary } from './rounds.ts';
+import { summary } from './target-summary.fixture.ts';
 
-const summary = (target: string, requestsPerSecond: number, cpu: Record<string, number> = {}, p99Ms = 5): TargetSummary => ({
-  target,
-  label: target,
-  rounds: 3,
-  requestsPerSecond,
-  perRound: [requestsPerSecond],
-  p50Ms: 1,
-  p99Ms,
-  failures: 0,
-  cpuMicrosPerRequest: cpu,
-  maxBackgroundCores: 0,
-  machineMicrosPerRequest: 500,
-});
 
 const gatewayResult = (gatewayRps: number, proxyMicros: number, addedP99Ms: number): GatewayBenchResult => ({
   layout: { proxy: '1', load: '0' },

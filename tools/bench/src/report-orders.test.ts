@@ -1,20 +1,7 @@
 import type { OrdersBenchResult } from './orders-bench.ts';
 import { ordersGoals } from './report-orders.ts';
-import type { TargetSummary } from './rounds.ts';
+import { summary } from './target-summary.fixture.ts';
 
-const summary = (target: string, requestsPerSecond: number, cpu: Record<string, number> = {}, p99Ms = 5): TargetSummary => ({
-  target,
-  label: target,
-  rounds: 3,
-  requestsPerSecond,
-  perRound: [requestsPerSecond],
-  p50Ms: 1,
-  p99Ms,
-  failures: 0,
-  cpuMicrosPerRequest: cpu,
-  maxBackgroundCores: 0,
-  machineMicrosPerRequest: 500,
-});
 
 describe('ordersGoals', () => {
   it('when POST through the gateway reaches 0.6× pgbench, then it passes, below it misses', () => {
